@@ -1,0 +1,138 @@
+with
+
+documents as (
+    select * from {{ ref('int_documents') }}
+),
+
+credit_note_applications as (
+    select * from {{ ref('int_credit_note_applications') }}
+),
+
+payment_applications as (
+    select * from {{ ref('int_payment_applications') }}
+),
+
+-- Everything that reduces a document: credit notes and payments on an
+-- invoice, invoices absorbing a credit note.
+settlements as (
+    select
+        company_id,
+        document_id,
+        'credit_note' as settlement_type,
+        applied_amount,
+        application_date,
+        reconciled_at,
+        credit_note_id as settlement_id
+    from credit_note_applications
+    union all
+    select
+        company_id,
+        credit_note_id as document_id,
+        'credit_note_use' as settlement_type,
+        applied_amount,
+        application_date,
+        reconciled_at,
+        document_id as settlement_id
+    from credit_note_applications
+    union all
+    select
+        company_id,
+        document_id,
+        'payment' as settlement_type,
+        applied_amount,
+        application_date,
+        reconciled_at,
+        payment_id as settlement_id
+    from payment_applications
+),
+
+running as (
+    select
+        settlements.*,
+        documents.total_amount,
+        sum(settlements.applied_amount) over (
+            partition by settlements.company_id, settlements.document_id
+            order by
+                settlements.application_date,
+                settlements.reconciled_at,
+                settlements.settlement_id
+            rows between unbounded preceding and current row
+        ) as cumulative_amount,
+        max(settlements.reconciled_at) over (
+            partition by settlements.company_id, settlements.document_id
+            order by
+                settlements.application_date,
+                settlements.reconciled_at,
+                settlements.settlement_id
+            rows between unbounded preceding and current row
+        ) as cumulative_known_at
+    from settlements
+    inner join documents
+        on
+            settlements.company_id = documents.company_id
+            and settlements.document_id = documents.document_id
+),
+
+-- The settlement that brought the balance to zero, and the moment the
+-- warehouse had every piece of evidence for it.
+closing as (
+    select
+        company_id,
+        document_id,
+        min(application_date) as fully_paid_date,
+        min(cumulative_known_at) as fully_paid_known_at
+    from running
+    where cumulative_amount >= total_amount
+    group by company_id, document_id
+),
+
+totals as (
+    select
+        company_id,
+        document_id,
+        sum(
+            case when settlement_type = 'credit_note' then applied_amount end
+        ) as credited_amount,
+        sum(
+            case when settlement_type != 'credit_note' then applied_amount end
+        ) as applied_amount
+    from settlements
+    group by company_id, document_id
+),
+
+final as (
+    select
+        documents.company_id,
+        documents.document_id,
+        documents.customer_id,
+        documents.document_type,
+        documents.issue_date,
+        documents.due_date,
+        documents.currency,
+        documents.total_amount,
+        coalesce(totals.credited_amount, 0) as credited_amount,
+        coalesce(totals.applied_amount, 0) as applied_amount,
+        -- A credit note's unused part is money owed back to the customer,
+        -- so it counts against the receivable with a minus sign.
+        case
+            when documents.document_type = 'credit_note' then -1 else 1
+        end
+        * (
+            documents.total_amount
+            - coalesce(totals.credited_amount, 0)
+            - coalesce(totals.applied_amount, 0)
+        ) as open_amount,
+        closing.fully_paid_date,
+        closing.fully_paid_known_at
+    from documents
+    left join totals
+        on
+            documents.company_id = totals.company_id
+            and documents.document_id = totals.document_id
+    left join closing
+        on
+            documents.company_id = closing.company_id
+            and documents.document_id = closing.document_id
+)
+
+select * from final

@@ -1,0 +1,218 @@
+with
+
+payments as (
+    select * from {{ ref('int_payments') }}
+),
+
+payment_applications as (
+    select * from {{ ref('int_payment_applications') }}
+),
+
+payment_references as (
+    select * from {{ ref('int_payment_references') }}
+),
+
+reference_matches as (
+    select * from {{ ref('int_reference_matches') }}
+),
+
+customer_amount_matches as (
+    select * from {{ ref('int_customer_amount_matches') }}
+),
+
+payment_customers as (
+    select * from {{ ref('int_payment_customers') }}
+),
+
+applied as (
+    select
+        payment_id,
+        sum(applied_amount) as applied_amount,
+        string_agg(document_id, ', ' order by document_id) as document_ids
+    from payment_applications
+    group by payment_id
+),
+
+references_found as (
+    select
+        payment_id,
+        string_agg(
+            distinct reference_value
+            || case
+                when is_check_digit_valid = false
+                    then ' (check digit fails)'
+                else ''
+            end,
+            ', '
+        ) as reference_values
+    from payment_references
+    group by payment_id
+),
+
+reference_hits as (
+    select
+        payment_id,
+        count(distinct document_id) as hit_document_count,
+        count(distinct case when is_selected then document_id end)
+            as selected_document_count,
+        string_agg(
+            distinct case when is_selected then document_id end, ', '
+        ) as selected_document_ids,
+        string_agg(
+            distinct document_id || ' of customer ' || customer_id, ', '
+        ) as hit_documents
+    from reference_matches
+    group by payment_id
+),
+
+payer_candidates as (
+    select
+        payment_id,
+        count(*) as customer_count
+    from payment_customers
+    group by payment_id
+),
+
+assessed as (
+    select
+        payments.company_id,
+        payments.payment_id,
+        payments.payment_amount,
+        payments.currency,
+        coalesce(applied.applied_amount, 0) as applied_amount,
+        payments.payment_amount
+        - coalesce(applied.applied_amount, 0) as unapplied_amount,
+        applied.document_ids as applied_document_ids,
+        references_found.reference_values,
+        coalesce(reference_hits.hit_document_count, 0) as hit_document_count,
+        coalesce(reference_hits.selected_document_count, 0)
+            as selected_document_count,
+        reference_hits.selected_document_ids,
+        reference_hits.hit_documents,
+        customer_amount_matches.customer_id as identified_customer_id,
+        customer_amount_matches.identified_by,
+        customer_amount_matches.open_document_count,
+        customer_amount_matches.candidate_count as equal_amount_count,
+        coalesce(payer_candidates.customer_count, 0) as payer_customer_count
+    from payments
+    left join applied
+        on payments.payment_id = applied.payment_id
+    left join references_found
+        on payments.payment_id = references_found.payment_id
+    left join reference_hits
+        on payments.payment_id = reference_hits.payment_id
+    left join customer_amount_matches
+        on payments.payment_id = customer_amount_matches.payment_id
+    left join payer_candidates
+        on payments.payment_id = payer_candidates.payment_id
+),
+
+classified as (
+    select
+        *,
+        case
+            when applied_amount > 0 or selected_document_count > 0
+                then 'unapplied_remainder'
+            when equal_amount_count > 1 or payer_customer_count > 1
+                then 'ambiguous_candidates'
+            when hit_document_count > 0 then 'amount_mismatch'
+            when equal_amount_count = 1 then 'unapplied_remainder'
+            when identified_customer_id is not null then 'amount_mismatch'
+            when reference_values is not null then 'reference_not_found'
+            else 'no_reference_no_customer'
+        end as reason_code,
+        case
+            when applied_amount > 0 or selected_document_count > 0
+                then selected_document_count
+            when equal_amount_count > 1 then equal_amount_count
+            when payer_customer_count > 1 then payer_customer_count
+            when hit_document_count > 0 then hit_document_count
+            when equal_amount_count = 1 then 1
+            when identified_customer_id is not null then open_document_count
+            else 0
+        end as candidate_count
+    from assessed
+),
+
+explained as (
+    select
+        *,
+        case
+            when applied_amount > 0
+                then 'Applied '
+                    || cast(applied_amount as varchar)
+                    || ' to '
+                    || applied_document_ids
+                    || '; the remaining '
+                    || cast(unapplied_amount as varchar)
+                    || ' exceeds what the referenced documents owe.'
+            when selected_document_count > 0
+                then 'The payment references '
+                    || selected_document_ids
+                    || ', which an earlier payment already settled.'
+            when equal_amount_count > 1
+                then 'Payer identified as customer '
+                    || identified_customer_id
+                    || ' by '
+                    || identified_by
+                    || ', but '
+                    || cast(equal_amount_count as varchar)
+                    || ' of its open documents owe exactly '
+                    || cast(payment_amount as varchar)
+                    || '; choose one by hand.'
+            when payer_customer_count > 1
+                then 'The payer details point at '
+                    || cast(payer_customer_count as varchar)
+                    || ' different customers.'
+            when hit_document_count > 0
+                then 'The payment quotes '
+                    || hit_documents
+                    || ', but neither the payer nor the amount agrees with'
+                    || ' that document, so the number may be mistyped.'
+            when equal_amount_count = 1
+                then 'Payer identified as customer '
+                    || identified_customer_id
+                    || '; its only document owing this amount was already'
+                    || ' settled by an earlier payment.'
+            when identified_customer_id is not null and open_document_count > 0
+                then 'Payer identified as customer '
+                    || identified_customer_id
+                    || ' by '
+                    || identified_by
+                    || ', but none of its '
+                    || cast(open_document_count as varchar)
+                    || ' open documents owes exactly '
+                    || cast(payment_amount as varchar)
+                    || '.'
+            when identified_customer_id is not null
+                then 'Payer identified as customer '
+                    || identified_customer_id
+                    || ' by '
+                    || identified_by
+                    || ', who has no open documents.'
+            when reference_values is not null
+                then 'References '
+                    || reference_values
+                    || ' match no open document.'
+            else 'No reference to a document and no tax id, account or'
+                || ' e-mail of a known customer in the payment.'
+        end as reason
+    from classified
+),
+
+final as (
+    select
+        company_id,
+        payment_id,
+        reason_code,
+        reason,
+        candidate_count,
+        payment_amount,
+        applied_amount,
+        unapplied_amount,
+        currency
+    from explained
+    where unapplied_amount > 0
+)
+
+select * from final

@@ -1,0 +1,494 @@
+{#- Account codes come from the chart-of-accounts roles in dbt_project.yml, so
+    a client with another chart changes vars, not SQL. -#}
+{%- set receivable = "'" ~ var('account_receivable') ~ "'" -%}
+{%- set bank = "'" ~ var('bank') ~ "'" -%}
+{%- set revenue = "'" ~ var('revenue') ~ "'" -%}
+{%- set vat_payable = "'" ~ var('vat_payable') ~ "'" -%}
+{%- set sales_returns = "'" ~ var('sales_returns') ~ "'" -%}
+{%- set unapplied_cash = "'" ~ var('unapplied_cash') ~ "'" -%}
+{%- set gateway_clearing = "'" ~ var('gateway_clearing') ~ "'" -%}
+{%- set gateway_fees = "'" ~ var('gateway_fees') ~ "'" -%}
+{%- set vat_deductible = "'" ~ var('vat_deductible') ~ "'" -%}
+
+with
+
+documents as (
+    select * from {{ ref('int_documents') }}
+),
+
+payments as (
+    select * from {{ ref('int_payments') }}
+),
+
+gateway_transactions as (
+    select * from {{ ref('int_gateway_transactions') }}
+),
+
+payout_lines as (
+    select * from {{ ref('int_bank_payout_lines') }}
+),
+
+receivable_movements as (
+    select * from {{ ref('fct_receivable_movements') }}
+),
+
+chart_of_accounts as (
+    select * from {{ ref('chart_of_accounts') }}
+),
+
+-- each event below yields signed lines: positive debits, negative credits
+invoices as (
+    select
+        company_id,
+        document_id as source_id,
+        issue_date as entry_date,
+        currency,
+        net_amount,
+        tax_amount,
+        total_amount,
+        case
+            when document_type = 'debit_note' then 'debit_note_issued'
+            else 'invoice_issued'
+        end as event_type,
+        'Document ' || document_id || ' to customer ' || customer_id
+            as description
+    from documents
+    where document_type in ('invoice', 'debit_note')
+),
+
+invoice_lines as (
+    select
+        *,
+        1 as line_order,
+        {{ receivable }} as account_code,
+        total_amount as signed_amount
+    from invoices
+    union all
+    select
+        *,
+        2 as line_order,
+        {{ revenue }} as account_code,
+        -net_amount as signed_amount
+    from invoices
+    union all
+    select
+        *,
+        3 as line_order,
+        {{ vat_payable }} as account_code,
+        -tax_amount as signed_amount
+    from invoices
+),
+
+credit_notes as (
+    select
+        company_id,
+        document_id as source_id,
+        issue_date as entry_date,
+        currency,
+        net_amount,
+        tax_amount,
+        total_amount,
+        'credit_note_issued' as event_type,
+        'Credit note ' || document_id || ' to customer ' || customer_id
+            as description
+    from documents
+    where document_type = 'credit_note'
+),
+
+credit_note_lines as (
+    select
+        *,
+        1 as line_order,
+        {{ sales_returns }} as account_code,
+        net_amount as signed_amount
+    from credit_notes
+    union all
+    select
+        *,
+        2 as line_order,
+        {{ vat_payable }} as account_code,
+        tax_amount as signed_amount
+    from credit_notes
+    union all
+    select
+        *,
+        3 as line_order,
+        {{ receivable }} as account_code,
+        -total_amount as signed_amount
+    from credit_notes
+),
+
+-- cash lands in suspense first; it leaves suspense only when applied to a
+-- document, so the suspense balance is the unapplied cash
+receipts as (
+    select
+        company_id,
+        payment_id as source_id,
+        payment_date as entry_date,
+        currency,
+        payment_amount,
+        case
+            when channel = 'gateway' then 'gateway_charge_captured'
+            else 'payment_received'
+        end as event_type,
+        case
+            when channel = 'gateway' then {{ gateway_clearing }}
+            else {{ bank }}
+        end as debit_account_code,
+        'Payment ' || coalesce(source_reference, payment_id) || ' via '
+        || channel as description
+    from payments
+),
+
+receipt_lines as (
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        1 as line_order,
+        debit_account_code as account_code,
+        payment_amount as signed_amount
+    from receipts
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        2 as line_order,
+        {{ unapplied_cash }} as account_code,
+        -payment_amount as signed_amount
+    from receipts
+),
+
+-- a refund gives back its gross and the gateway returns the fee it took, so
+-- refunds enter a payout with every amount negative
+payout_transactions as (
+    select
+        company_id,
+        payout_id,
+        sum(
+            case
+                when transaction_type = 'refund' then -gross_amount
+                else gross_amount
+            end
+        ) as gross_amount,
+        sum(
+            case
+                when transaction_type = 'refund' then -fee_amount
+                else fee_amount
+            end
+        ) as fee_amount,
+        sum(
+            case
+                when transaction_type = 'refund' then -fee_tax_amount
+                else fee_tax_amount
+            end
+        ) as fee_tax_amount
+    from gateway_transactions
+    where payout_id is not null
+    group by company_id, payout_id
+),
+
+payouts as (
+    select
+        payout_lines.company_id,
+        payout_lines.payout_id as source_id,
+        payout_lines.booking_date as entry_date,
+        payout_lines.currency,
+        payout_lines.payout_amount,
+        coalesce(payout_transactions.gross_amount, 0) as gross_amount,
+        coalesce(payout_transactions.fee_amount, 0) as fee_amount,
+        coalesce(payout_transactions.fee_tax_amount, 0) as fee_tax_amount,
+        'gateway_payout_settled' as event_type,
+        'Gateway payout ' || payout_lines.payout_id as description
+    from payout_lines
+    left join payout_transactions
+        on
+            payout_lines.company_id = payout_transactions.company_id
+            and payout_lines.payout_id = payout_transactions.payout_id
+),
+
+-- the last line keeps the entry balanced when the payout differs from its
+-- transactions' gross less fees; it stays in clearing for someone to explain
+payout_lines_signed as (
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        1 as line_order,
+        {{ bank }} as account_code,
+        payout_amount as signed_amount
+    from payouts
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        2 as line_order,
+        {{ gateway_fees }} as account_code,
+        fee_amount as signed_amount
+    from payouts
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        3 as line_order,
+        {{ vat_deductible }} as account_code,
+        fee_tax_amount as signed_amount
+    from payouts
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        4 as line_order,
+        {{ gateway_clearing }} as account_code,
+        -gross_amount as signed_amount
+    from payouts
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        'Gateway payout ' || source_id
+        || ': difference to its transactions' as description,
+        5 as line_order,
+        {{ gateway_clearing }} as account_code,
+        gross_amount - fee_amount - fee_tax_amount
+        - payout_amount as signed_amount
+    from payouts
+),
+
+-- the money a refund returns was the customer's; it leaves the customer's
+-- unapplied balance, and any invoice it had paid stays for a person to reopen
+refunds as (
+    select
+        company_id,
+        transaction_id as source_id,
+        payment_date as entry_date,
+        currency,
+        gross_amount,
+        'gateway_refund_issued' as event_type,
+        'Gateway refund ' || transaction_id || ' of '
+        || coalesce(merchant_reference, 'no reference') as description
+    from gateway_transactions
+    where transaction_type = 'refund'
+),
+
+refund_lines as (
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        1 as line_order,
+        {{ unapplied_cash }} as account_code,
+        gross_amount as signed_amount
+    from refunds
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        2 as line_order,
+        {{ gateway_clearing }} as account_code,
+        -gross_amount as signed_amount
+    from refunds
+),
+
+applications as (
+    select
+        receivable_movements.company_id,
+        receivable_movements.source_id,
+        receivable_movements.posting_date as entry_date,
+        receivable_movements.currency,
+        -receivable_movements.movement_amount as applied_amount,
+        'payment_applied' as event_type,
+        'Payment '
+        || coalesce(payments.source_reference, payments.payment_id)
+        || ' applied to ' || receivable_movements.document_id as description
+    from receivable_movements
+    inner join payments
+        on
+            receivable_movements.company_id = payments.company_id
+            and receivable_movements.payment_id = payments.payment_id
+    where receivable_movements.movement_type = 'payment_applied'
+),
+
+application_lines as (
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        1 as line_order,
+        {{ unapplied_cash }} as account_code,
+        applied_amount as signed_amount
+    from applications
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        2 as line_order,
+        {{ receivable }} as account_code,
+        -applied_amount as signed_amount
+    from applications
+),
+
+signed_lines as (
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        line_order,
+        account_code,
+        signed_amount
+    from invoice_lines
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        line_order,
+        account_code,
+        signed_amount
+    from credit_note_lines
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        line_order,
+        account_code,
+        signed_amount
+    from receipt_lines
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        line_order,
+        account_code,
+        signed_amount
+    from payout_lines_signed
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        line_order,
+        account_code,
+        signed_amount
+    from refund_lines
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        line_order,
+        account_code,
+        signed_amount
+    from application_lines
+),
+
+-- zero lines (an invoice without VAT, a payout that ties) carry no meaning
+nonzero_lines as (
+    select
+        *,
+        company_id || '/' || event_type || '/' || source_id as entry_id
+    from signed_lines
+    where signed_amount <> 0
+),
+
+final as (
+    select
+        nonzero_lines.entry_id
+        || '#' || cast(
+            row_number() over (
+                partition by nonzero_lines.entry_id
+                order by nonzero_lines.line_order
+            ) as varchar
+        ) as journal_line_id,
+        nonzero_lines.company_id,
+        nonzero_lines.entry_id,
+        row_number() over (
+            partition by nonzero_lines.entry_id
+            order by nonzero_lines.line_order
+        ) as line_number,
+        nonzero_lines.entry_date,
+        nonzero_lines.event_type,
+        nonzero_lines.source_id,
+        nonzero_lines.account_code,
+        chart_of_accounts.account_name,
+        cast(
+            case
+                when nonzero_lines.signed_amount > 0
+                    then nonzero_lines.signed_amount
+                else 0
+            end as decimal(18, 2)
+        ) as debit_amount,
+        cast(
+            case
+                when nonzero_lines.signed_amount < 0
+                    then -nonzero_lines.signed_amount
+                else 0
+            end as decimal(18, 2)
+        ) as credit_amount,
+        nonzero_lines.currency,
+        nonzero_lines.description
+    from nonzero_lines
+    left join chart_of_accounts
+        on nonzero_lines.account_code = chart_of_accounts.account_code
+)
+
+select * from final

@@ -1,0 +1,54 @@
+with
+
+applications as (
+    select * from {{ ref('int_payment_applications') }}
+),
+
+payments as (
+    select * from {{ ref('int_payments') }}
+),
+
+documents as (
+    select * from {{ ref('int_documents') }}
+),
+
+final as (
+    select
+        applications.company_id,
+        applications.application_id,
+        applications.payment_id,
+        applications.document_id,
+        applications.customer_id,
+        documents.document_type,
+        payments.channel,
+        payments.source_format,
+        payments.source_reference,
+        applications.applied_amount,
+        applications.currency,
+        applications.match_rule,
+        applications.match_score,
+        applications.evidence,
+        applications.is_automatic,
+        applications.application_date,
+        -- the date the ledger takes the application: a payment that arrived
+        -- before its invoice is applied on the invoice's issue date
+        greatest(
+            applications.application_date, documents.issue_date
+        ) as posting_date,
+        documents.due_date,
+        applications.application_date - documents.due_date as days_after_due,
+        applications.reconciled_at,
+        {{ to_local_date('applications.reconciled_at') }}
+            as reconciled_local_date
+    from applications
+    left join payments
+        on
+            applications.company_id = payments.company_id
+            and applications.payment_id = payments.payment_id
+    left join documents
+        on
+            applications.company_id = documents.company_id
+            and applications.document_id = documents.document_id
+)
+
+select * from final

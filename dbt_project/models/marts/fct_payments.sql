@@ -1,0 +1,166 @@
+with
+
+payments as (
+    select * from {{ ref('int_payments') }}
+),
+
+applications as (
+    select * from {{ ref('int_payment_applications') }}
+),
+
+exceptions as (
+    select * from {{ ref('int_payment_exceptions') }}
+),
+
+customers as (
+    select * from {{ ref('int_customers') }}
+),
+
+dates as (
+    select * from {{ ref('dim_dates') }}
+),
+
+application_totals as (
+    select
+        company_id,
+        payment_id,
+        sum(applied_amount) as applied_amount,
+        sum(
+            case when is_automatic then applied_amount else 0 end
+        ) as automatic_applied_amount,
+        count(*) as application_count,
+        count(distinct document_id) as document_count,
+        max(reconciled_at) as last_reconciled_at
+    from applications
+    group by company_id, payment_id
+),
+
+-- a payment that settles documents of several customers is attributed to the
+-- one that received most of it, so each payment falls in a single segment
+customer_shares as (
+    select
+        company_id,
+        payment_id,
+        customer_id,
+        row_number() over (
+            partition by company_id, payment_id
+            order by sum(applied_amount) desc, customer_id
+        ) as share_rank
+    from applications
+    group by company_id, payment_id, customer_id
+),
+
+payment_customers as (
+    select
+        company_id,
+        payment_id,
+        customer_id
+    from customer_shares
+    where share_rank = 1
+),
+
+amounts as (
+    select
+        payments.*,
+        payment_customers.customer_id,
+        coalesce(application_totals.application_count, 0)
+            as application_count,
+        coalesce(application_totals.document_count, 0) as document_count,
+        cast(
+            coalesce(application_totals.applied_amount, 0) as decimal(18, 2)
+        ) as applied_amount,
+        cast(
+            coalesce(application_totals.automatic_applied_amount, 0)
+            as decimal(18, 2)
+        ) as automatic_applied_amount,
+        application_totals.last_reconciled_at
+    from payments
+    left join application_totals
+        on
+            payments.company_id = application_totals.company_id
+            and payments.payment_id = application_totals.payment_id
+    left join payment_customers
+        on
+            payments.company_id = payment_customers.company_id
+            and payments.payment_id = payment_customers.payment_id
+),
+
+statuses as (
+    select
+        *,
+        cast(payment_amount - applied_amount as decimal(18, 2))
+            as unapplied_amount,
+        case
+            when applied_amount = payment_amount then 'applied'
+            when applied_amount > 0 then 'partially_applied'
+            else 'unapplied'
+        end as payment_status
+    from amounts
+),
+
+-- a payment counts as reconciled only once all of it is applied, and then at
+-- the moment its last piece of evidence arrived
+reconciliations as (
+    select
+        *,
+        case
+            when payment_status = 'applied' then last_reconciled_at
+        end as reconciled_at
+    from statuses
+),
+
+final as (
+    select
+        reconciliations.company_id,
+        reconciliations.payment_id,
+        reconciliations.channel,
+        reconciliations.source_format,
+        reconciliations.source_reference,
+        reconciliations.bank_account,
+        reconciliations.payment_date,
+        reconciliations.payment_amount,
+        reconciliations.currency,
+        reconciliations.payer_name,
+        reconciliations.payer_account,
+        reconciliations.payer_tax_id_base,
+        reconciliations.customer_id,
+        customers.segment,
+        reconciliations.payment_status,
+        reconciliations.applied_amount,
+        reconciliations.unapplied_amount,
+        reconciliations.automatic_applied_amount,
+        reconciliations.application_count,
+        reconciliations.document_count,
+        exceptions.reason_code as exception_reason_code,
+        reconciliations.known_at,
+        reconciliations.reconciled_at,
+        {{ to_local_date('reconciliations.reconciled_at') }}
+            as reconciled_local_date,
+        booking_days.next_business_date as t0_deadline_date,
+        coalesce(
+            {{ to_local_date('reconciliations.reconciled_at') }}
+            <= booking_days.next_business_date,
+            false
+        ) as is_reconciled_t0,
+        coalesce(
+            reconciliations.payment_status = 'applied'
+            and reconciliations.automatic_applied_amount
+            = reconciliations.applied_amount,
+            false
+        ) as is_straight_through,
+        reconciliations.file_id,
+        reconciliations.record_number
+    from reconciliations
+    left join customers
+        on
+            reconciliations.company_id = customers.company_id
+            and reconciliations.customer_id = customers.customer_id
+    left join exceptions
+        on
+            reconciliations.company_id = exceptions.company_id
+            and reconciliations.payment_id = exceptions.payment_id
+    left join dates as booking_days
+        on reconciliations.payment_date = booking_days.calendar_date
+)
+
+select * from final
