@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pandas
 
 APPLIED_PAIRS_SQL = """
     select
@@ -53,11 +54,8 @@ class AccuracyReport:
 def score_automatic_applications(warehouse: Path, answer_key_dir: Path) -> AccuracyReport:
     """Compares every automatic (payment, document) application with the true allocations."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        connection.execute(
-            "create temp view answer_key as select * from read_csv("
-            "?, all_varchar = true, header = true)",
-            [str(answer_key_dir / "allocations.csv")],
-        )
+        answer_key = pandas.read_csv(answer_key_dir / "allocations.csv", dtype=str)
+        connection.register("answer_key", answer_key)
         applied = connection.execute(
             f"""
             with applied as ({APPLIED_PAIRS_SQL})

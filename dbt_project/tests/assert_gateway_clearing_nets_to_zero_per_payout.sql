@@ -1,6 +1,6 @@
 -- A returned row is a gateway payout the bank has settled whose charges and
 -- refunds do not clear to zero in the gateway clearing account: the payout
--- differs from its transactions' gross less fees (DOMAIN.md 3, invariant 6).
+-- differs from its transactions' gross less fees (gateway clearing control).
 with
 
 journal_lines as (

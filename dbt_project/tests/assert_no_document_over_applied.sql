@@ -1,6 +1,6 @@
 -- A returned row is a document that payments and credit notes reduce by more
 -- than its total: an invoice paid or credited beyond what it billed, or a
--- credit note used beyond its amount (DOMAIN.md 3, invariant 4).
+-- credit note used beyond its amount (application limits).
 with
 
 documents as (

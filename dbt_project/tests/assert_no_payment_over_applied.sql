@@ -1,5 +1,5 @@
 -- A returned row is a payment whose applications add up to more than the
--- payment itself (DOMAIN.md 3, invariant 4).
+-- payment itself (application limits).
 with
 
 payments as (

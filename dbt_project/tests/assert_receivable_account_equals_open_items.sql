@@ -1,6 +1,6 @@
 -- A returned row is a company and currency whose receivable control account
--- at the as-of date differs from the sum of its open items (DOMAIN.md 3,
--- invariant 2: subledger equals general ledger).
+-- at the as-of date differs from the sum of its open items (the
+-- subledger equals the general ledger).
 with
 
 journal_lines as (

@@ -21,7 +21,7 @@ CURRENCY = "COP"
 RECORD_TYPE_FIELD = "record type (tipo de registro)"
 ENCODINGS = ("utf-8", "cp1252")
 
-# Field name -> (start, end): 0-based, end excluded, from the 2001 layout (DOMAIN.md 4.1).
+# Field name -> (start, end): 0-based, end excluded, from the 2001 layout (Asobancaria, archivo de recaudos).
 FILE_HEADER = {
     "biller_tax_id": (2, 12),
     "collection_date": (12, 20),

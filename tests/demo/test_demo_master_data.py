@@ -20,7 +20,7 @@ NET_RANGES = {
 
 
 def test_creditor_reference_matches_the_iso_11649_worked_example():
-    # DOMAIN.md 2.2, checked with python-stdnum: base FE1234 gives RF73FE1234.
+    # Checked with python-stdnum: base FE1234 gives RF73FE1234.
     assert creditor_reference("FE-1234") == "RF73FE1234"
 
 

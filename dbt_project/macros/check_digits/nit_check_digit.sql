@@ -3,7 +3,7 @@
     a one-character string: the base's digits, right to left, times the
     weights below, summed modulo 11; remainders 0 and 1 are the digit itself,
     any other remainder r gives 11 - r. Weights: DIAN, as implemented by
-    python-stdnum's stdnum.co.nit (DOMAIN.md 2.2). Null for a non-numeric base.
+    python-stdnum's stdnum.co.nit (DIAN check-digit rule). Null for a non-numeric base.
 #}
 {% macro nit_check_digit(tax_id_base) -%}
     {{ return(adapter.dispatch('nit_check_digit', 'recaudo')(tax_id_base)) }}

@@ -1,8 +1,8 @@
 {#
     Similarity between two normalised names, from 0 (nothing in common) to 1
     (equal). Jaro-Winkler favours a shared beginning, which suits company
-    names whose tails (branch, legal form) vary between systems (DOMAIN.md
-    2.4). Engines without it only recognise equal names.
+    names whose tails (branch, legal form) vary between systems.
+    Engines without it only recognise equal names.
 #}
 {% macro name_similarity(left_name, right_name) -%}
     {{ return(adapter.dispatch('name_similarity', 'recaudo')(left_name, right_name)) }}

@@ -2,7 +2,7 @@
     A person's or company's name reduced to what identifies it: upper case,
     no accents or punctuation, legal-form tokens (S.A.S., LTDA, ...) dropped,
     single spaces. Payer names in bank files and customer names in the master
-    differ mostly in exactly these ways (DOMAIN.md 2.4). Dots are removed
+    differ mostly in exactly these ways. Dots are removed
     before other punctuation so that 'S.A.S.' becomes the token 'SAS'; spaces
     are doubled so that adjacent legal-form tokens each keep their own
     delimiters through one non-overlapping regex pass.

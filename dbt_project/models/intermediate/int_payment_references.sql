@@ -6,7 +6,7 @@ payments as (
 
 -- Fields in the order a payer's reference is most likely deliberate: the
 -- structured reference, then the end-to-end id, then free text
--- (DOMAIN.md 2.3).
+-- (ISO 20022 remittance fields first).
 searchable_fields as (
     select
         company_id,

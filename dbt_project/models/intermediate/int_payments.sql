@@ -130,7 +130,7 @@ payments as (
 ),
 
 -- A NIT written with its check digit: 9 digits in groups of three, then
--- the digit, not glued to other digits (DOMAIN.md 2.2).
+-- the digit, not glued to other digits (DIAN check-digit rule).
 written_nits as (
     select
         company_id,

@@ -1,5 +1,5 @@
 {#- Ley 2300 de 2023 opens collection contact at 07:00 on weekdays: a reminder
-    acts on what was known before that hour of its day (DOMAIN.md 6.2). A fact
+    acts on what was known before that hour of its day (Ley 2300 de 2023). A fact
     known at `known_at` is first acted on by the reminders of
     actionable_from_date: the local day of known_at less the send hour, plus
     one. -#}

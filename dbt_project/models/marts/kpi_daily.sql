@@ -94,7 +94,7 @@ daily_receivable_movements as (
     group by company_id, segment, posting_date
 ),
 
--- DSO, standard method (DOMAIN.md 1.1): receivables at the end of the day over
+-- DSO, standard method (period method): receivables at the end of the day over
 -- the credit sales (tax included, net of credit notes) of the trailing window
 receivable_positions as (
     select
@@ -267,7 +267,7 @@ collected_documents as (
     group by company_id, collected_date, segment, channel
 ),
 
--- T+0 (DOMAIN.md 1.5): of the payments booked on the day, those fully
+-- T+0 (same-day reconciliation): of the payments booked on the day, those fully
 -- reconciled by the end of the booking day, rolled to a business day
 booked_payments as (
     select
