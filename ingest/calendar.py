@@ -28,12 +28,14 @@ def calendar_rows(country_code: str, first_year: int, last_year: int) -> list[di
     day = date(first_year, 1, 1)
     while day.year <= last_year:
         holiday_name = country_holidays.get(day)
-        rows.append({
-            "calendar_date": day,
-            "country_code": country_code,
-            "is_business_day": day.weekday() < SATURDAY and holiday_name is None,
-            "holiday_name": holiday_name,
-        })
+        rows.append(
+            {
+                "calendar_date": day,
+                "country_code": country_code,
+                "is_business_day": day.weekday() < SATURDAY and holiday_name is None,
+                "holiday_name": holiday_name,
+            }
+        )
         day += timedelta(days=1)
     return rows
 
@@ -48,7 +50,9 @@ def write_calendar(
     target = folder / f"calendar_{country_code}.parquet"
     write_parquet(pa.Table.from_pylist(rows, schema=CALENDAR), target)
     log.info(
-        "wrote calendar %s: %d days, %d business days, %d holidays", target, len(rows),
+        "wrote calendar %s: %d days, %d business days, %d holidays",
+        target,
+        len(rows),
         sum(row["is_business_day"] for row in rows),
         sum(row["holiday_name"] is not None for row in rows),
     )

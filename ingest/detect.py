@@ -24,7 +24,10 @@ def detect_format(content: bytes, file_name: str) -> str:
     """One of camt053, mt940, asobancaria2001, gateway_csv, billing_csv; else ParseError."""
     if not content.strip():
         raise ParseError(
-            file_name, "line 1", "file", "a bank, collection, gateway or billing file",
+            file_name,
+            "line 1",
+            "file",
+            "a bank, collection, gateway or billing file",
             f"empty file ({len(content)} bytes)",
         )
     text = content[:SNIFF_BYTES].decode("utf-8", errors="replace").removeprefix("\ufeff")
@@ -46,7 +49,9 @@ def detect_format(content: bytes, file_name: str) -> str:
     if BILLING_MARKER in columns:
         return BILLING_CSV
     raise ParseError(
-        file_name, "line 1", "format",
+        file_name,
+        "line 1",
+        "format",
         "camt.053 XML, MT940, Asobancaria 2001, the gateway CSV or a billing CSV",
         first_line[:60],
     )
@@ -57,7 +62,10 @@ def _xml_format(text: str, file_name: str) -> str:
     if match and match.group(1) == "camt.053":
         return CAMT053
     raise ParseError(
-        file_name, "Document", "xmlns", "an ISO 20022 camt.053 statement",
+        file_name,
+        "Document",
+        "xmlns",
+        "an ISO 20022 camt.053 statement",
         match.group(0) if match else "XML without an ISO 20022 namespace",
     )
 
@@ -67,6 +75,8 @@ def _looks_like_asobancaria(lines: list[str]) -> bool:
     header = lines[0].rstrip()
     followed_by_batch = len(lines) < 2 or lines[1].startswith("05")
     return (
-        header.startswith("01") and header[:20].isdigit() and len(header) <= 162
+        header.startswith("01")
+        and header[:20].isdigit()
+        and len(header) <= 162
         and followed_by_batch
     )

@@ -92,8 +92,12 @@ def land_inbox(
     log.info(
         "landed inbox %s: %d files seen, %d loaded, %d duplicates, %d quarantined, "
         "%d unchanged; rows %s",
-        paths.inbox, summary.files_seen, summary.files_loaded, summary.files_duplicate,
-        summary.files_quarantined, summary.files_unchanged,
+        paths.inbox,
+        summary.files_seen,
+        summary.files_loaded,
+        summary.files_duplicate,
+        summary.files_quarantined,
+        summary.files_unchanged,
         dict(sorted(summary.rows_by_kind.items())),
     )
     return summary
@@ -169,8 +173,11 @@ def _lookup(registry: CompanyRegistry, key: OwnerKey) -> str | None:
     # Bank files pad account numbers with zeros to their field width.
     wanted = _without_leading_zeros(str(value))
     return next(
-        (company for account, company in by_account.items()
-         if _without_leading_zeros(account) == wanted),
+        (
+            company
+            for account, company in by_account.items()
+            if _without_leading_zeros(account) == wanted
+        ),
         None,
     )
 
@@ -205,7 +212,8 @@ class _ReceiptIndex:
         """The file_ids landed earlier under this name with different bytes."""
         name = sanitised_name(file_name)
         return sorted(
-            other for other, names in self.names_by_file_id.items()
+            other
+            for other, names in self.names_by_file_id.items()
             if other != file_id and name in names
         )
 
@@ -234,10 +242,10 @@ def _inbox_files(inbox: Path) -> list[Path]:
     if not inbox.exists():
         return []
     files = [
-        path for path in inbox.rglob("*")
-        if path.is_file() and not any(
-            part.startswith(".") for part in path.relative_to(inbox).parts
-        )
+        path
+        for path in inbox.rglob("*")
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(inbox).parts)
     ]
     return sorted(files, key=lambda path: path.relative_to(inbox).as_posix())
 
@@ -296,14 +304,23 @@ def _new_receipt(path: Path, inbox: Path, content: bytes, landed_at: datetime) -
 def _record_duplicate(receipt: dict, earlier: dict, receipts: _ReceiptIndex) -> FileOutcome:
     file_name = receipt["file_name"]
     warning = f"{file_name}: same content as {earlier['file_name']}, loaded before"
-    receipts.write({
-        **receipt, "source_format": earlier["source_format"],
-        "company_id": earlier["company_id"], "outcome": DUPLICATE, "warning_message": warning,
-    })
-    log.info("duplicate file %s: same bytes as %s", file_name, earlier["file_name"])
+    receipts.write(
+        {
+            **receipt,
+            "source_format": earlier["source_format"],
+            "company_id": earlier["company_id"],
+            "outcome": DUPLICATE,
+            "warning_message": warning,
+        }
+    )
+    log.debug("duplicate file %s: same bytes as %s", file_name, earlier["file_name"])
     return FileOutcome(
-        file_name, receipt["file_id"], DUPLICATE, earlier["source_format"],
-        earlier["company_id"], warnings=[warning],
+        file_name,
+        receipt["file_id"],
+        DUPLICATE,
+        earlier["source_format"],
+        earlier["company_id"],
+        warnings=[warning],
     )
 
 
@@ -331,16 +348,26 @@ def _load(
         "both are kept"
         for other in receipts.other_contents(file_id, file_name)
     ]
-    receipts.write({
-        **receipt, "source_format": parsed.source_format, "company_id": company_id,
-        "outcome": LOADED, "row_count": parsed.row_count,
-        "warning_message": "\n".join(warnings) or None,
-    })
+    receipts.write(
+        {
+            **receipt,
+            "source_format": parsed.source_format,
+            "company_id": company_id,
+            "outcome": LOADED,
+            "row_count": parsed.row_count,
+            "warning_message": "\n".join(warnings) or None,
+        }
+    )
 
     rows_by_kind = {kind: table.num_rows for kind, table in tables.items()}
-    log.info("loaded %s (%s, %s): %s", file_name, parsed.source_format, company_id, rows_by_kind)
+    log.debug("loaded %s (%s, %s): %s", file_name, parsed.source_format, company_id, rows_by_kind)
     return FileOutcome(
-        file_name, file_id, LOADED, parsed.source_format, company_id, parsed.row_count,
+        file_name,
+        file_id,
+        LOADED,
+        parsed.source_format,
+        company_id,
+        parsed.row_count,
         warnings=warnings,
     ), rows_by_kind
 
@@ -400,6 +427,4 @@ def _quarantine(
 
     receipts.write({**receipt, "outcome": QUARANTINED, "error_message": message})
     log.warning("quarantined %s: %s", receipt["file_name"], message)
-    return FileOutcome(
-        receipt["file_name"], receipt["file_id"], QUARANTINED, error_message=message
-    )
+    return FileOutcome(receipt["file_name"], receipt["file_id"], QUARANTINED, error_message=message)

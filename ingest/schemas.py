@@ -167,41 +167,47 @@ PAYMENT_AGREEMENTS = _schema(
 )
 
 # One row per inbox file the landing step has seen, loaded or not. Written by the landing step.
-FILE_RECEIPTS = pa.schema([
-    pa.field("file_id", pa.string(), nullable=False),
-    pa.field("file_name", pa.string(), nullable=False),
-    pa.field("source_format", pa.string()),
-    pa.field("company_id", pa.string()),
-    pa.field("arrived_at", TIMESTAMP, nullable=False),
-    pa.field("landed_at", TIMESTAMP, nullable=False),
-    pa.field("size_bytes", pa.int64(), nullable=False),
-    # loaded | duplicate | quarantined
-    pa.field("outcome", pa.string(), nullable=False),
-    pa.field("row_count", pa.int64(), nullable=False),
-    pa.field("error_message", pa.string()),
-    pa.field("warning_message", pa.string()),
-])
+FILE_RECEIPTS = pa.schema(
+    [
+        pa.field("file_id", pa.string(), nullable=False),
+        pa.field("file_name", pa.string(), nullable=False),
+        pa.field("source_format", pa.string()),
+        pa.field("company_id", pa.string()),
+        pa.field("arrived_at", TIMESTAMP, nullable=False),
+        pa.field("landed_at", TIMESTAMP, nullable=False),
+        pa.field("size_bytes", pa.int64(), nullable=False),
+        # loaded | duplicate | quarantined
+        pa.field("outcome", pa.string(), nullable=False),
+        pa.field("row_count", pa.int64(), nullable=False),
+        pa.field("error_message", pa.string()),
+        pa.field("warning_message", pa.string()),
+    ]
+)
 
 # Reminders written to the outbox by the reminder sensor; read back by dbt for contact costs.
-REMINDER_LOG = pa.schema([
-    pa.field("company_id", pa.string(), nullable=False),
-    pa.field("reminder_id", pa.string(), nullable=False),
-    pa.field("document_id", pa.string(), nullable=False),
-    pa.field("customer_id", pa.string(), nullable=False),
-    pa.field("cadence_step", pa.string(), nullable=False),
-    pa.field("contact_channel", pa.string(), nullable=False),
-    pa.field("reminder_date", pa.date32(), nullable=False),
-    pa.field("outbox_path", pa.string(), nullable=False),
-    pa.field("written_at", TIMESTAMP, nullable=False),
-])
+REMINDER_LOG = pa.schema(
+    [
+        pa.field("company_id", pa.string(), nullable=False),
+        pa.field("reminder_id", pa.string(), nullable=False),
+        pa.field("document_id", pa.string(), nullable=False),
+        pa.field("customer_id", pa.string(), nullable=False),
+        pa.field("cadence_step", pa.string(), nullable=False),
+        pa.field("contact_channel", pa.string(), nullable=False),
+        pa.field("reminder_date", pa.date32(), nullable=False),
+        pa.field("outbox_path", pa.string(), nullable=False),
+        pa.field("written_at", TIMESTAMP, nullable=False),
+    ]
+)
 
 # Business-day calendar per country, written from the `holidays` package.
-CALENDAR = pa.schema([
-    pa.field("calendar_date", pa.date32(), nullable=False),
-    pa.field("country_code", pa.string(), nullable=False),
-    pa.field("is_business_day", pa.bool_(), nullable=False),
-    pa.field("holiday_name", pa.string()),
-])
+CALENDAR = pa.schema(
+    [
+        pa.field("calendar_date", pa.date32(), nullable=False),
+        pa.field("country_code", pa.string(), nullable=False),
+        pa.field("is_business_day", pa.bool_(), nullable=False),
+        pa.field("holiday_name", pa.string()),
+    ]
+)
 
 KINDS: dict[str, pa.Schema] = {
     "customers": CUSTOMERS,

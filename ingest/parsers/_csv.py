@@ -29,24 +29,25 @@ def read_csv(content: bytes, file_name: str) -> tuple[list[str], list[CsvRow]]:
             raise ParseError(file_name, "line 1", "header", "a header row", "nothing")
         repeated = sorted({column for column in header if header.count(column) > 1})
         if repeated:
-            raise ParseError(file_name, "line 1", "header", "each column once",
-                             ", ".join(repeated))
+            raise ParseError(file_name, "line 1", "header", "each column once", ", ".join(repeated))
         rows = []
         for values in reader:
             record = Record(file_name, f"line {reader.line_num}")
             if not any(value.strip() for value in values):
                 continue
             if len(values) != len(header):
-                raise record.error("columns", f"{len(header)} values as in the header",
-                                   len(values))
-            rows.append(CsvRow(
-                reader.line_num,
-                {column: clean(value) for column, value in zip(header, values, strict=True)},
-                record,
-            ))
+                raise record.error("columns", f"{len(header)} values as in the header", len(values))
+            rows.append(
+                CsvRow(
+                    reader.line_num,
+                    {column: clean(value) for column, value in zip(header, values, strict=True)},
+                    record,
+                )
+            )
     except csv.Error as error:
-        raise ParseError(file_name, f"line {reader.line_num}", "CSV", "well-formed CSV",
-                         str(error)) from error
+        raise ParseError(
+            file_name, f"line {reader.line_num}", "CSV", "well-formed CSV", str(error)
+        ) from error
     return header, rows
 
 
@@ -54,8 +55,13 @@ def require_columns(header: list[str], columns: tuple[str, ...], file_name: str)
     """Refuses a header that lacks a column; returns warnings for columns nobody reads."""
     missing = [column for column in columns if column not in header]
     if missing:
-        raise ParseError(file_name, "line 1", "header", f"the columns {', '.join(columns)}",
-                         f"no {', '.join(missing)}")
+        raise ParseError(
+            file_name,
+            "line 1",
+            "header",
+            f"the columns {', '.join(columns)}",
+            f"no {', '.join(missing)}",
+        )
     unknown = [column for column in header if column not in columns]
     if unknown:
         return [f"{file_name}: columns not loaded: {', '.join(unknown)}"]

@@ -30,8 +30,11 @@ def decode_text(content: bytes, file_name: str, encodings: tuple[str, ...]) -> s
             failure = error
     line_number = content.count(b"\n", 0, failure.start) + 1
     raise ParseError(
-        file_name, f"line {line_number}", "encoding", f"text in {' or '.join(encodings)}",
-        f"byte {content[failure.start:failure.end].hex(' ')}",
+        file_name,
+        f"line {line_number}",
+        "encoding",
+        f"text in {' or '.join(encodings)}",
+        f"byte {content[failure.start : failure.end].hex(' ')}",
     )
 
 
@@ -65,8 +68,9 @@ class Record:
         """A decimal-point amount with at most two significant decimals, as an exact Decimal."""
         value = self.required(field, text)
         if not _PLAIN_NUMBER.fullmatch(value):
-            raise self.error(field, "an amount with a decimal point and no thousands separator",
-                             value)
+            raise self.error(
+                field, "an amount with a decimal point and no thousands separator", value
+            )
         try:
             amount = Decimal(value)
         except InvalidOperation as error:

@@ -21,7 +21,8 @@ CURRENCY = "COP"
 RECORD_TYPE_FIELD = "record type (tipo de registro)"
 ENCODINGS = ("utf-8", "cp1252")
 
-# Field name -> (start, end): 0-based, end excluded, from the 2001 layout (Asobancaria, archivo de recaudos).
+# Field name -> (start, end): 0-based, end excluded, from Asobancaria's 2001 layout of the
+# archivo de recaudos.
 FILE_HEADER = {
     "biller_tax_id": (2, 12),
     "collection_date": (12, 20),
@@ -49,8 +50,14 @@ BATCH_CONTROL = {"record_count": (2, 11), "total_amount": (11, 29), "batch_numbe
 FILE_CONTROL = {"record_count": (2, 11), "total_amount": (11, 29)}
 
 OPTIONAL_DETAIL_CODES = (
-    "payment_origin_code", "payment_method_code", "operation_number", "authorization_number",
-    "debited_bank_code", "branch_code", "sequence_number", "return_reason_code",
+    "payment_origin_code",
+    "payment_method_code",
+    "operation_number",
+    "authorization_number",
+    "debited_bank_code",
+    "branch_code",
+    "sequence_number",
+    "return_reason_code",
 )
 
 
@@ -84,8 +91,7 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
     lines = _lines(content, file_name)
     header = lines[0]
     if header.record_type != "01":
-        raise header.record.error(RECORD_TYPE_FIELD, "01 (file header) first",
-                                  header.record_type)
+        raise header.record.error(RECORD_TYPE_FIELD, "01 (file header) first", header.record_type)
     file_fields = _file_header(header)
 
     details: list[dict] = []
@@ -96,7 +102,8 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
     if position != len(lines) - 1 or lines[position].record_type != "09":
         line = lines[min(position, len(lines) - 1)]
         raise line.record.error(
-            RECORD_TYPE_FIELD, "05 (batch header) or 09 (file control) as the last record",
+            RECORD_TYPE_FIELD,
+            "05 (batch header) or 09 (file control) as the last record",
             line.record_type,
         )
     _check_control(lines[position], FILE_CONTROL, details, "the file")
@@ -114,8 +121,9 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
 
 def _lines(content: bytes, file_name: str) -> list[_Line]:
     if not content.strip():
-        raise ParseError(file_name, "line 1", "file", "records 01 to 09",
-                         f"empty file ({len(content)} bytes)")
+        raise ParseError(
+            file_name, "line 1", "file", "records 01 to 09", f"empty file ({len(content)} bytes)"
+        )
     text = decode_text(content, file_name, ENCODINGS)
     lines = []
     for number, raw_line in enumerate(text.splitlines(), start=1):
@@ -170,11 +178,11 @@ def _read_batch(lines: list[_Line], position: int, file_fields: dict, details: l
     control_batch = control.digits(BATCH_CONTROL, "batch_number")
     if control_batch != batch_fields["batch_number"]:
         raise control.record.error(
-            "batch_number", f"batch {batch_fields['batch_number']} as in its 05 header",
+            "batch_number",
+            f"batch {batch_fields['batch_number']} as in its 05 header",
             control_batch,
         )
-    _check_control(control, BATCH_CONTROL, batch_details,
-                   f"batch {batch_fields['batch_number']}")
+    _check_control(control, BATCH_CONTROL, batch_details, f"batch {batch_fields['batch_number']}")
     details.extend(batch_details)
     return position + 1
 
@@ -184,7 +192,8 @@ def _detail(line: _Line, file_fields: dict, batch_fields: dict) -> dict:
     reference = line.field(DETAIL, "payment_reference").strip().lstrip("0").strip()
     if not reference:
         raise record.error(
-            "payment_reference", "a reference other than zeros",
+            "payment_reference",
+            "a reference other than zeros",
             line.field(DETAIL, "payment_reference"),
         )
     codes = {name: clean(line.field(DETAIL, name)) for name in OPTIONAL_DETAIL_CODES}
@@ -207,11 +216,13 @@ def _check_control(
     total = sum((detail["amount"] for detail in details), Decimal("0.00"))
     if expected_count != len(details):
         raise control.record.error(
-            f"record_count of {scope}", f"{len(details)}, the number of 06 records in {scope}",
+            f"record_count of {scope}",
+            f"{len(details)}, the number of 06 records in {scope}",
             expected_count,
         )
     if expected_total != total:
         raise control.record.error(
-            f"total_amount of {scope}", f"{total}, the sum of the 06 amounts in {scope}",
+            f"total_amount of {scope}",
+            f"{total}, the sum of the 06 amounts in {scope}",
             expected_total,
         )

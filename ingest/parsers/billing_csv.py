@@ -19,22 +19,53 @@ log = logging.getLogger(__name__)
 SOURCE_FORMAT = "billing_csv"
 
 CUSTOMER_COLUMNS = (
-    "company_tax_id", "customer_id", "customer_name", "tax_id", "segment", "email", "phone",
-    "bank_account", "payment_terms_days",
+    "company_tax_id",
+    "customer_id",
+    "customer_name",
+    "tax_id",
+    "segment",
+    "email",
+    "phone",
+    "bank_account",
+    "payment_terms_days",
 )
 INVOICE_COLUMNS = (
-    "company_tax_id", "document_id", "document_type", "related_document_id", "customer_id",
-    "issue_date", "due_date", "currency", "net_amount", "tax_amount", "total_amount",
-    "payment_reference", "collection_reference",
+    "company_tax_id",
+    "document_id",
+    "document_type",
+    "related_document_id",
+    "customer_id",
+    "issue_date",
+    "due_date",
+    "currency",
+    "net_amount",
+    "tax_amount",
+    "total_amount",
+    "payment_reference",
+    "collection_reference",
 )
 PROMISE_COLUMNS = (
-    "company_tax_id", "promise_id", "customer_id", "document_id", "promised_amount",
-    "currency", "promise_made_date", "promised_payment_date", "contact_channel",
+    "company_tax_id",
+    "promise_id",
+    "customer_id",
+    "document_id",
+    "promised_amount",
+    "currency",
+    "promise_made_date",
+    "promised_payment_date",
+    "contact_channel",
     "cancelled_date",
 )
 AGREEMENT_COLUMNS = (
-    "company_tax_id", "agreement_id", "customer_id", "document_id", "agreement_date",
-    "instalment_number", "instalment_due_date", "instalment_amount", "currency",
+    "company_tax_id",
+    "agreement_id",
+    "customer_id",
+    "document_id",
+    "agreement_date",
+    "instalment_number",
+    "instalment_due_date",
+    "instalment_amount",
+    "currency",
 )
 
 SEGMENTS = ("corporate", "sme", "individual")
@@ -78,7 +109,9 @@ def _layout(
         if marker in header:
             return kind, columns, read_row
     raise ParseError(
-        file_name, "line 1", "header",
+        file_name,
+        "line 1",
+        "header",
         "the header of a customers, invoices, promises or agreements export",
         ",".join(header)[:80],
     )
@@ -102,7 +135,8 @@ def tax_id_parts(record: Record, field: str, text: str | None) -> tuple[str | No
         raise record.error(field, "a NIT such as 900417352-3", text)
     if not nit.is_valid(base + check_digit):
         raise record.error(
-            field, f"a valid NIT; the check digit of {base} is {nit.calc_check_digit(base)}",
+            field,
+            f"a valid NIT; the check digit of {base} is {nit.calc_check_digit(base)}",
             text,
         )
     return base, check_digit
@@ -137,8 +171,7 @@ def _invoice(row: CsvRow) -> dict:
     issue_date = record.iso_date("issue_date", row["issue_date"])
     due_date = record.iso_date("due_date", row["due_date"])
     if due_date < issue_date:
-        raise record.error("due_date", f"a date on or after the issue date {issue_date}",
-                           due_date)
+        raise record.error("due_date", f"a date on or after the issue date {issue_date}", due_date)
 
     net_amount = record.amount("net_amount", row["net_amount"])
     tax_amount = record.amount("tax_amount", row["tax_amount"])
@@ -190,9 +223,7 @@ def _agreement(row: CsvRow) -> dict:
         "instalment_number": record.integer(
             "instalment_number", row["instalment_number"], minimum=1
         ),
-        "instalment_due_date": record.iso_date(
-            "instalment_due_date", row["instalment_due_date"]
-        ),
+        "instalment_due_date": record.iso_date("instalment_due_date", row["instalment_due_date"]),
         "instalment_amount": record.amount("instalment_amount", row["instalment_amount"]),
         "currency": record.currency("currency", row["currency"]),
     }

@@ -51,7 +51,10 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
     accounts = dict.fromkeys(row["bank_account"] for row in reader.statement_rows)
     log.debug(
         "parsed %d statements, %d entries, %d lines from camt053 file %s",
-        len(reader.statement_rows), reader.entry_count, len(reader.lines), file_name,
+        len(reader.statement_rows),
+        reader.entry_count,
+        len(reader.lines),
+        file_name,
     )
     return ParsedFile(
         source_format=SOURCE_FORMAT,
@@ -76,8 +79,11 @@ def _namespace(root: etree._Element, file_name: str) -> str:
     match = _NAMESPACE.fullmatch(namespace)
     if not match or int(match.group(1)) not in SUPPORTED_VERSIONS:
         raise ParseError(
-            file_name, "Document", "xmlns",
-            "the camt.053 namespace of version 001.02 to 001.08", namespace or "none",
+            file_name,
+            "Document",
+            "xmlns",
+            "the camt.053 namespace of version 001.02 to 001.08",
+            namespace or "none",
         )
     return namespace
 
@@ -165,21 +171,23 @@ class _StatementReader:
                 statement_id, opening.amount, credit_total, debit_total, closing.amount, currency
             )
 
-        self.statement_rows.append({
-            "record_number": statement_number,
-            "source_format": SOURCE_FORMAT,
-            **header,
-            "currency": currency,
-            "opening_balance_date": opening.balance_date if opening else None,
-            "opening_balance_amount": opening.amount if opening else None,
-            "closing_balance_date": closing.balance_date if closing else None,
-            "closing_balance_amount": closing.amount if closing else None,
-            # Booked entries only: pending ones do not move the booked balance.
-            "entry_count": booked_count,
-            "credit_total_amount": credit_total,
-            "debit_total_amount": debit_total,
-            "balances_tie": balances_tie,
-        })
+        self.statement_rows.append(
+            {
+                "record_number": statement_number,
+                "source_format": SOURCE_FORMAT,
+                **header,
+                "currency": currency,
+                "opening_balance_date": opening.balance_date if opening else None,
+                "opening_balance_amount": opening.amount if opening else None,
+                "closing_balance_date": closing.balance_date if closing else None,
+                "closing_balance_amount": closing.amount if closing else None,
+                # Booked entries only: pending ones do not move the booked balance.
+                "entry_count": booked_count,
+                "credit_total_amount": credit_total,
+                "debit_total_amount": debit_total,
+                "balances_tie": balances_tie,
+            }
+        )
 
     def _check_tie(
         self,
@@ -245,7 +253,8 @@ class _StatementReader:
         for balance in (opening, closing):
             if balance is not None and balance.currency != currency:
                 raise record.error(
-                    f"Bal {balance.code}/Amt/@Ccy", f"the statement currency {currency}",
+                    f"Bal {balance.code}/Amt/@Ccy",
+                    f"the statement currency {currency}",
                     balance.currency,
                 )
         return currency
@@ -258,8 +267,9 @@ class _StatementReader:
         record = Record(self.file_name, _label(*place, element=entry))
         amount, entry_currency = self._amount(entry, "Amt", record, "Ntry/Amt")
         if entry_currency != currency:
-            raise record.error("Ntry/Amt/@Ccy", f"the statement currency {currency}",
-                               entry_currency)
+            raise record.error(
+                "Ntry/Amt/@Ccy", f"the statement currency {currency}", entry_currency
+            )
         direction = self._direction(entry, record, "Ntry/CdtDbtInd")
         status_code = record.required(
             "Ntry/Sts", tree.text(entry, "Sts") or tree.text(entry, "Sts/Cd", "Sts/Prtry")
@@ -290,7 +300,13 @@ class _StatementReader:
             self._add_line(entry_fields, entry_reference, direction, amount, detail, entry_text)
         else:
             self._add_batch_lines(
-                entry_fields, entry_reference, direction, amount, details, entry_text, place,
+                entry_fields,
+                entry_reference,
+                direction,
+                amount,
+                details,
+                entry_text,
+                place,
                 record,
             )
 
@@ -319,8 +335,11 @@ class _StatementReader:
             path = "Amt"
             if detail_amount_element is None:
                 path = next(
-                    (candidate for candidate in ("AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
-                     if self.tree.find(detail, candidate) is not None),
+                    (
+                        candidate
+                        for candidate in ("AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
+                        if self.tree.find(detail, candidate) is not None
+                    ),
                     "Amt",
                 )
             detail_amount, detail_currency = self._amount(
@@ -328,7 +347,8 @@ class _StatementReader:
             )
             if detail_currency != entry_fields["currency"]:
                 raise detail_record.error(
-                    f"TxDtls/{path}/@Ccy", f"the entry currency {entry_fields['currency']}",
+                    f"TxDtls/{path}/@Ccy",
+                    f"the entry currency {entry_fields['currency']}",
                     detail_currency,
                 )
             detail_direction = direction
@@ -342,7 +362,8 @@ class _StatementReader:
         if signed_total != signed_entry:
             raise record.error(
                 "NtryDtls/TxDtls amounts",
-                f"details that add up to the entry amount {signed_entry}", signed_total,
+                f"details that add up to the entry amount {signed_entry}",
+                signed_total,
             )
         for reference, detail_direction, detail_amount, detail in detail_lines:
             self._add_line(
@@ -360,34 +381,36 @@ class _StatementReader:
     ) -> None:
         detail_fields = self._detail_fields(detail, direction) if detail is not None else {}
         texts = [*detail_fields.pop("texts", []), entry_text]
-        self.lines.append({
-            "record_number": len(self.lines) + 1,
-            **entry_fields,
-            "entry_reference": entry_reference,
-            "direction": direction,
-            "amount": amount,
-            "counterparty_name": detail_fields.get("counterparty_name"),
-            "counterparty_account": detail_fields.get("counterparty_account"),
-            "end_to_end_id": detail_fields.get("end_to_end_id"),
-            "structured_reference": detail_fields.get("structured_reference"),
-            "remittance_text": " ".join(text for text in texts if text) or None,
-        })
+        self.lines.append(
+            {
+                "record_number": len(self.lines) + 1,
+                **entry_fields,
+                "entry_reference": entry_reference,
+                "direction": direction,
+                "amount": amount,
+                "counterparty_name": detail_fields.get("counterparty_name"),
+                "counterparty_account": detail_fields.get("counterparty_account"),
+                "end_to_end_id": detail_fields.get("end_to_end_id"),
+                "structured_reference": detail_fields.get("structured_reference"),
+                "remittance_text": " ".join(text for text in texts if text) or None,
+            }
+        )
 
     def _detail_fields(self, detail: etree._Element, direction: str) -> dict:
         """The counterparty is whoever sent the money in, or received it when it went out."""
         tree = self.tree
-        party, party_account = ("Dbtr", "DbtrAcct") if direction == "credit" else (
-            "Cdtr", "CdtrAcct")
+        party, party_account = (
+            ("Dbtr", "DbtrAcct") if direction == "credit" else ("Cdtr", "CdtrAcct")
+        )
         end_to_end_id = tree.text(detail, "Refs/EndToEndId")
-        unstructured = [
-            text for text in tree.texts(detail, "RmtInf/Ustrd") if text != NOT_PROVIDED
-        ]
+        unstructured = [text for text in tree.texts(detail, "RmtInf/Ustrd") if text != NOT_PROVIDED]
         return {
             "counterparty_name": tree.text(
                 detail, f"RltdPties/{party}/Nm", f"RltdPties/{party}/Pty/Nm"
             ),
             "counterparty_account": tree.text(
-                detail, f"RltdPties/{party_account}/Id/IBAN",
+                detail,
+                f"RltdPties/{party_account}/Id/IBAN",
                 f"RltdPties/{party_account}/Id/Othr/Id",
             ),
             "end_to_end_id": None if end_to_end_id == NOT_PROVIDED else end_to_end_id,
@@ -427,9 +450,7 @@ class _StatementReader:
         code = record.one_of(field, self.tree.text(element, "CdtDbtInd"), tuple(DIRECTIONS))
         return DIRECTIONS[code]
 
-    def _date(
-        self, element: etree._Element, path: str, record: Record, field: str
-    ) -> date | None:
+    def _date(self, element: etree._Element, path: str, record: Record, field: str) -> date | None:
         """A `Dt` or a `DtTm`; a date-time keeps the calendar date it states, in its own
         offset, because that is the bank's local date."""
         holder = self.tree.find(element, path)

@@ -19,9 +19,22 @@ log = logging.getLogger(__name__)
 
 SOURCE_FORMAT = "gateway_csv"
 COLUMNS = (
-    "record_type", "gateway", "merchant_account", "transaction_id", "transaction_type",
-    "created_at", "merchant_reference", "payment_method", "payer_name", "payer_email",
-    "currency", "gross_amount", "fee_amount", "fee_tax_amount", "net_amount", "payout_id",
+    "record_type",
+    "gateway",
+    "merchant_account",
+    "transaction_id",
+    "transaction_type",
+    "created_at",
+    "merchant_reference",
+    "payment_method",
+    "payer_name",
+    "payer_email",
+    "currency",
+    "gross_amount",
+    "fee_amount",
+    "fee_tax_amount",
+    "net_amount",
+    "payout_id",
     "payout_date",
 )
 RECORD_TYPES = ("transaction", "payout")
@@ -51,8 +64,10 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
         (row["gateway"], row["merchant_account"]) for row in [*transactions, *payouts]
     )
     log.debug(
-        "parsed %d transactions and %d payouts from gateway file %s", len(transactions),
-        len(payouts), file_name,
+        "parsed %d transactions and %d payouts from gateway file %s",
+        len(transactions),
+        len(payouts),
+        file_name,
     )
     return ParsedFile(
         source_format=SOURCE_FORMAT,
@@ -83,7 +98,8 @@ def _transaction(row: CsvRow) -> dict:
         "fee_tax_amount": record.optional_amount("fee_tax_amount", row["fee_tax_amount"]),
         # A fixed fee larger than a small charge leaves a negative net.
         "net_amount": (
-            None if row["net_amount"] is None
+            None
+            if row["net_amount"] is None
             else record.amount("net_amount", row["net_amount"], signed=True)
         ),
         "payout_id": row["payout_id"],
@@ -93,17 +109,18 @@ def _transaction(row: CsvRow) -> dict:
     if settled and len(settled) != len(SETTLEMENT_AMOUNTS):
         missing = [column for column in SETTLEMENT_AMOUNTS if column not in settled]
         raise record.error(
-            ", ".join(missing), "fee, fee tax and net all given (settlement) or all blank",
+            ", ".join(missing),
+            "fee, fee tax and net all given (settlement) or all blank",
             "blank",
         )
     if settled:
         computed_net = (
-            transaction["gross_amount"] - transaction["fee_amount"]
-            - transaction["fee_tax_amount"]
+            transaction["gross_amount"] - transaction["fee_amount"] - transaction["fee_tax_amount"]
         )
         if computed_net != transaction["net_amount"]:
             raise record.error(
-                "net_amount", f"{computed_net} (gross - fee - fee tax)",
+                "net_amount",
+                f"{computed_net} (gross - fee - fee tax)",
                 transaction["net_amount"],
             )
     return transaction
@@ -115,7 +132,9 @@ def _refuse_repeated_transactions(transactions: list[dict], file_name: str) -> N
         key = (transaction["gateway"], transaction["transaction_id"])
         if key in first_line:
             raise ParseError(
-                file_name, f"line {transaction['record_number']}", "transaction_id",
+                file_name,
+                f"line {transaction['record_number']}",
+                "transaction_id",
                 f"a transaction id not already used on line {first_line[key]}",
                 transaction["transaction_id"],
             )
@@ -128,9 +147,7 @@ def _payout(row: CsvRow, transactions: list[dict]) -> dict:
     payout_id = record.required("payout_id", row["payout_id"])
     members = [item for item in transactions if item["payout_id"] == payout_id]
     gateway = row["gateway"] or next((item["gateway"] for item in members), None)
-    merchant = row["merchant_account"] or next(
-        (item["merchant_account"] for item in members), None
-    )
+    merchant = row["merchant_account"] or next((item["merchant_account"] for item in members), None)
     return {
         "record_number": row.line_number,
         "gateway": record.required("gateway", gateway),
@@ -165,7 +182,8 @@ def _check_payouts(
         other_currencies = currencies_by_payout[payout_id] - {payout["currency"]}
         if other_currencies:
             raise row.record.error(
-                "currency", f"the currency of its transactions, {sorted(other_currencies)[0]}",
+                "currency",
+                f"the currency of its transactions, {sorted(other_currencies)[0]}",
                 payout["currency"],
             )
         expected = net_by_payout[payout_id]
@@ -180,10 +198,13 @@ def _check_payouts(
 
 def _payouts_missing(payouts: list[dict], transactions: list[dict], file_name: str) -> list[str]:
     listed = {payout["payout_id"] for payout in payouts}
-    missing = sorted({
-        item["payout_id"] for item in transactions
-        if item["payout_id"] is not None and item["payout_id"] not in listed
-    })
+    missing = sorted(
+        {
+            item["payout_id"]
+            for item in transactions
+            if item["payout_id"] is not None and item["payout_id"] not in listed
+        }
+    )
     return [
         f"{file_name}: payout {payout_id} has transactions here but no payout row"
         for payout_id in missing

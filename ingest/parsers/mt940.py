@@ -66,7 +66,9 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
 
     accounts = dict.fromkeys(row["bank_account"] for row in statements)
     log.debug(
-        "parsed %d statements, %d lines from mt940 file %s", len(statements), len(lines),
+        "parsed %d statements, %d lines from mt940 file %s",
+        len(statements),
+        len(lines),
         file_name,
     )
     return ParsedFile(
@@ -94,7 +96,7 @@ class _Block:
         for number, line in zip(self.line_numbers, self.lines, strict=True):
             match = _TAG.match(line)
             if match and match.group(1) in names:
-                found.append((number, line[match.end():]))
+                found.append((number, line[match.end() :]))
         return found
 
 
@@ -206,8 +208,9 @@ def _check_balances(block: _Block, file_name: str, *tags: str) -> list[tuple[int
         match = _BALANCE.fullmatch(value.strip())
         if match is None:
             raise record.error(
-                f":{tags[0]}:", "C or D, a date YYMMDD, a currency and an amount such as "
-                "C260514COP1500000,00", value,
+                f":{tags[0]}:",
+                "C or D, a date YYMMDD, a currency and an amount such as C260514COP1500000,00",
+                value,
             )
         _yymmdd(record, f":{tags[0]}: date", match.group("date"))
         _amount(record, f":{tags[0]}: amount", match.group("amount"))
@@ -227,8 +230,10 @@ def _check_statement_lines(block: _Block, file_name: str) -> list[_StatementLine
         match = _STATEMENT_LINE.match(value)
         if match is None:
             raise record.error(
-                ":61:", "a value date YYMMDD, an optional entry date MMDD, C, D, RC or RD "
-                "and an amount with a decimal comma", value,
+                ":61:",
+                "a value date YYMMDD, an optional entry date MMDD, C, D, RC or RD "
+                "and an amount with a decimal comma",
+                value,
             )
         _yymmdd(record, ":61: value date", match.group("value_date"))
         if match.group("entry_date"):

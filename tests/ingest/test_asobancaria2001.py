@@ -40,7 +40,9 @@ def test_each_detail_record_becomes_a_collection_line_with_header_and_batch_fiel
 
 def test_amounts_carry_two_implied_decimals(andina):
     assert [line["amount"] for line in andina.rows["collection_lines"]] == [
-        Decimal("1190000.00"), Decimal("250000.50"), Decimal("99999.99"),
+        Decimal("1190000.00"),
+        Decimal("250000.50"),
+        Decimal("99999.99"),
     ]
 
 
@@ -69,12 +71,15 @@ def test_the_owner_keys_are_the_collection_account_and_the_billers_nit(andina):
 @pytest.mark.parametrize(
     ("file_name", "record", "field", "found"),
     [
-        ("asobancaria_batch_total_mismatch.txt", "line 5", "total_amount of batch 0001",
-         "1440005.00"),
+        (
+            "asobancaria_batch_total_mismatch.txt",
+            "line 5",
+            "total_amount of batch 0001",
+            "1440005.00",
+        ),
         ("asobancaria_file_count_mismatch.txt", "line 9", "record_count of the file", "4"),
         ("asobancaria_letter_in_amount.txt", "line 4", "amount", "00000O25000050"),
-        ("asobancaria_missing_file_control.txt", "line 8", "record type (tipo de registro)",
-         "08"),
+        ("asobancaria_missing_file_control.txt", "line 8", "record type (tipo de registro)", "08"),
         ("asobancaria_empty.txt", "line 1", "file", "empty file (0 bytes)"),
         ("asobancaria_only_blank_lines.txt", "line 1", "file", "empty file (11 bytes)"),
     ],
@@ -86,7 +91,9 @@ def test_a_file_whose_records_or_totals_disagree_is_refused_whole(
         asobancaria2001.parse(*invalid_file(file_name))
 
     assert (raised.value.record, raised.value.field, raised.value.found) == (
-        record, field, found,
+        record,
+        field,
+        found,
     )
 
 

@@ -43,14 +43,17 @@ def test_the_owner_key_is_the_company_nit_without_its_check_digit(valid_file):
 def test_invoices_credit_notes_and_debit_notes_keep_their_exact_amounts(valid_file):
     invoices = billing_csv.parse(*valid_file("invoices_andina_20260514.csv")).rows["invoices"]
 
-    assert [(row["document_id"], row["document_type"], row["related_document_id"])
-            for row in invoices] == [
+    assert [
+        (row["document_id"], row["document_type"], row["related_document_id"]) for row in invoices
+    ] == [
         ("FEA-000123", "invoice", None),
         ("NCA-000001", "credit_note", "FEA-000123"),
         ("FEA-000124", "debit_note", "FEA-000099"),
     ]
     assert (invoices[2]["net_amount"], invoices[2]["tax_amount"], invoices[2]["total_amount"]) == (
-        Decimal("840336.13"), Decimal("159663.87"), Decimal("1000000.00"),
+        Decimal("840336.13"),
+        Decimal("159663.87"),
+        Decimal("1000000.00"),
     )
     assert invoices[0]["due_date"] == date(2026, 7, 13)
     assert invoices[1]["payment_reference"] is None
@@ -60,8 +63,9 @@ def test_promises_read_an_optional_cancellation_date(valid_file):
     parsed = billing_csv.parse(*valid_file("promises_andina_20260601.csv"))
 
     promises = parsed.rows["payment_promises"]
-    assert [(row["promise_id"], row["promised_amount"], row["cancelled_date"])
-            for row in promises] == [
+    assert [
+        (row["promise_id"], row["promised_amount"], row["cancelled_date"]) for row in promises
+    ] == [
         ("P0001", Decimal("1190000.00"), None),
         ("P0002", Decimal("500000.50"), date(2026, 6, 5)),
     ]
@@ -71,8 +75,10 @@ def test_agreements_give_one_row_per_instalment(valid_file):
     parsed = billing_csv.parse(*valid_file("agreements_andina_20260601.csv"))
 
     instalments = parsed.rows["payment_agreements"]
-    assert [(row["instalment_number"], row["instalment_due_date"], row["instalment_amount"])
-            for row in instalments] == [
+    assert [
+        (row["instalment_number"], row["instalment_due_date"], row["instalment_amount"])
+        for row in instalments
+    ] == [
         (1, date(2026, 6, 30), Decimal("396666.67")),
         (2, date(2026, 7, 30), Decimal("396666.67")),
         (3, date(2026, 8, 30), Decimal("396666.66")),
@@ -87,8 +93,12 @@ def test_agreements_give_one_row_per_instalment(valid_file):
         ("invoices_total_is_not_net_plus_tax.csv", "line 2", "total_amount", "1190000.01"),
         ("invoices_credit_note_without_invoice.csv", "line 2", "related_document_id", "nothing"),
         ("invoices_amount_with_thousands_separator.csv", "line 2", "net_amount", "1,000,000.00"),
-        ("promises_without_contact_columns.csv", "line 1", "header",
-         "no contact_channel, cancelled_date"),
+        (
+            "promises_without_contact_columns.csv",
+            "line 1",
+            "header",
+            "no contact_channel, cancelled_date",
+        ),
     ],
 )
 def test_an_export_with_a_bad_value_is_refused_naming_the_line_and_column(
@@ -98,7 +108,9 @@ def test_an_export_with_a_bad_value_is_refused_naming_the_line_and_column(
         billing_csv.parse(*invalid_file(file_name))
 
     assert (raised.value.record, raised.value.field, raised.value.found) == (
-        record, field, found,
+        record,
+        field,
+        found,
     )
 
 

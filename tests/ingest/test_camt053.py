@@ -76,28 +76,32 @@ def test_a_pending_entry_loads_as_pending_and_stays_out_of_the_booked_totals(and
     statement = andina.rows["bank_statements"][0]
 
     assert (pending["status"], pending["booking_date"], pending["amount"]) == (
-        "pending", None, Decimal("50000.00"),
+        "pending",
+        None,
+        Decimal("50000.00"),
     )
     assert statement["entry_count"] == 3
     assert statement["credit_total_amount"] == Decimal("3690000.50")
 
 
 def test_the_statement_row_holds_booked_balances_and_totals_that_tie(andina):
-    assert andina.rows["bank_statements"] == [{
-        "record_number": 1,
-        "source_format": "camt053",
-        "bank_account": "10029384756",
-        "statement_id": "BCOL-10029384756-20260514",
-        "currency": "COP",
-        "opening_balance_date": date(2026, 5, 13),
-        "opening_balance_amount": Decimal("10000000.00"),
-        "closing_balance_date": date(2026, 5, 14),
-        "closing_balance_amount": Decimal("13675000.50"),
-        "entry_count": 3,
-        "credit_total_amount": Decimal("3690000.50"),
-        "debit_total_amount": Decimal("15000.00"),
-        "balances_tie": True,
-    }]
+    assert andina.rows["bank_statements"] == [
+        {
+            "record_number": 1,
+            "source_format": "camt053",
+            "bank_account": "10029384756",
+            "statement_id": "BCOL-10029384756-20260514",
+            "currency": "COP",
+            "opening_balance_date": date(2026, 5, 13),
+            "opening_balance_amount": Decimal("10000000.00"),
+            "closing_balance_date": date(2026, 5, 14),
+            "closing_balance_amount": Decimal("13675000.50"),
+            "entry_count": 3,
+            "credit_total_amount": Decimal("3690000.50"),
+            "debit_total_amount": Decimal("15000.00"),
+            "balances_tie": True,
+        }
+    ]
     assert andina.warnings == []
 
 
@@ -117,10 +121,12 @@ def test_the_counterparty_is_the_debtor_of_a_credit_and_the_creditor_of_a_debit(
     credit, debit = version_8.rows["bank_lines"]
 
     assert (credit["counterparty_name"], credit["counterparty_account"]) == (
-        "TIENDA LA ESQUINA", "CO11TEST0000000011112222",
+        "TIENDA LA ESQUINA",
+        "CO11TEST0000000011112222",
     )
     assert (debit["counterparty_name"], debit["counterparty_account"]) == (
-        "EMPAQUES DEL VALLE LTDA", "7788990011",
+        "EMPAQUES DEL VALLE LTDA",
+        "7788990011",
     )
 
 
@@ -137,7 +143,8 @@ def test_a_statement_that_does_not_tie_loads_with_a_warning_naming_both_balances
 
 def test_an_info_entry_is_not_loaded_and_is_reported(version_8):
     assert [line["entry_reference"] for line in version_8.rows["bank_lines"]] == [
-        "V8-0001", "V8-0002",
+        "V8-0001",
+        "V8-0002",
     ]
     assert any("status INFO not loaded" in warning for warning in version_8.warnings)
 
@@ -147,12 +154,16 @@ def test_an_info_entry_is_not_loaded_and_is_reported(version_8):
     [
         ("camt053_amount_below_one_cent.xml", "Ntry 3", "Ntry/Amt", "15000.005"),
         (
-            "camt053_batch_details_do_not_add_up.xml", "Ntry 2", "NtryDtls/TxDtls amounts",
+            "camt053_batch_details_do_not_add_up.xml",
+            "Ntry 2",
+            "NtryDtls/TxDtls amounts",
             "2400000.50",
         ),
         ("camt053_closing_balance_in_other_currency.xml", "Stmt 1", "Bal CLBD/Amt/@Ccy", "USD"),
         (
-            "camt053_unsupported_version.xml", "Document", "xmlns",
+            "camt053_unsupported_version.xml",
+            "Document",
+            "xmlns",
             "urn:iso:std:iso:20022:tech:xsd:camt.053.001.12",
         ),
         ("camt053_cut_short.xml", "line 41", "XML", None),

@@ -41,23 +41,26 @@ def test_a_settlement_gives_fees_and_one_payout_row_counting_its_transactions(va
     parsed = gateway_csv.parse(*valid_file(SETTLEMENT))
 
     transactions = parsed.rows["gateway_transactions"]
-    assert [(row["fee_amount"], row["fee_tax_amount"], row["net_amount"]) for row in
-            transactions] == [
+    assert [
+        (row["fee_amount"], row["fee_tax_amount"], row["net_amount"]) for row in transactions
+    ] == [
         (Decimal("3853.50"), Decimal("732.17"), Decimal("114414.33")),
         (Decimal("1600.00"), Decimal("304.00"), Decimal("48096.00")),
         (Decimal("0.00"), Decimal("0.00"), Decimal("20000.00")),
     ]
     # The payout row leaves gateway and merchant blank; its transactions name them.
-    assert parsed.rows["gateway_payouts"] == [{
-        "record_number": 5,
-        "gateway": "wompi",
-        "merchant_account": "andina-ecommerce",
-        "payout_id": "PO-andina-ecommerce-20260514",
-        "payout_date": date(2026, 5, 15),
-        "currency": "COP",
-        "payout_amount": Decimal("142510.33"),
-        "transaction_count": 3,
-    }]
+    assert parsed.rows["gateway_payouts"] == [
+        {
+            "record_number": 5,
+            "gateway": "wompi",
+            "merchant_account": "andina-ecommerce",
+            "payout_id": "PO-andina-ecommerce-20260514",
+            "payout_date": date(2026, 5, 15),
+            "currency": "COP",
+            "payout_amount": Decimal("142510.33"),
+            "transaction_count": 3,
+        }
+    ]
 
 
 def test_created_at_is_stored_in_utc_even_when_that_is_the_next_day(valid_file):
@@ -72,11 +75,17 @@ def test_created_at_is_stored_in_utc_even_when_that_is_the_next_day(valid_file):
     [
         ("gateway_net_is_not_gross_less_fees.csv", "line 2", "net_amount", "114441.33"),
         (
-            "gateway_payout_is_not_the_net_of_its_transactions.csv", "line 4", "net_amount",
+            "gateway_payout_is_not_the_net_of_its_transactions.csv",
+            "line 4",
+            "net_amount",
             "162501.33",
         ),
-        ("gateway_created_at_without_utc_offset.csv", "line 2", "created_at",
-         "2026-05-14T10:00:00"),
+        (
+            "gateway_created_at_without_utc_offset.csv",
+            "line 2",
+            "created_at",
+            "2026-05-14T10:00:00",
+        ),
         ("gateway_fee_without_net.csv", "line 2", "net_amount", "blank"),
     ],
 )
@@ -87,7 +96,9 @@ def test_a_report_that_does_not_add_up_is_refused_naming_the_record(
         gateway_csv.parse(*invalid_file(file_name))
 
     assert (raised.value.record, raised.value.field, raised.value.found) == (
-        record, field, found,
+        record,
+        field,
+        found,
     )
 
 

@@ -28,20 +28,22 @@ SECOND_RUN_AT = datetime(2026, 5, 16, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def registry():
     """Andina owns the accounts the valid fixtures name; Pacifico owns none of them."""
-    return CompanyRegistry([
-        {
-            "company_id": "andina",
-            "tax_id": "900417352-3",
-            "bank_accounts": [{"account": "10029384756"}, {"account": "0550012345678"}],
-            "collection_accounts": [{"account": "20098765432"}],
-            "gateway_merchants": [{"gateway": "wompi", "merchant_account": "andina-ecommerce"}],
-        },
-        {
-            "company_id": "pacifico",
-            "tax_id": "901238554-1",
-            "bank_accounts": [{"account": "10055501234"}],
-        },
-    ])
+    return CompanyRegistry(
+        [
+            {
+                "company_id": "andina",
+                "tax_id": "900417352-3",
+                "bank_accounts": [{"account": "10029384756"}, {"account": "0550012345678"}],
+                "collection_accounts": [{"account": "20098765432"}],
+                "gateway_merchants": [{"gateway": "wompi", "merchant_account": "andina-ecommerce"}],
+            },
+            {
+                "company_id": "pacifico",
+                "tax_id": "901238554-1",
+                "bank_accounts": [{"account": "10055501234"}],
+            },
+        ]
+    )
 
 
 @pytest.fixture
@@ -67,7 +69,8 @@ def snapshot(folder):
     """Every file under `folder` with its bytes and modification time."""
     return {
         path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
-        for path in sorted(folder.rglob("*")) if path.is_file()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -84,21 +87,24 @@ def test_each_file_lands_as_parquet_of_its_kinds_with_lineage_columns(paths, reg
 
     assert (summary.files_seen, summary.files_loaded, summary.files_quarantined) == (3, 3, 0)
     assert summary.rows_by_kind == {
-        "bank_lines": 5, "bank_statements": 1, "collection_lines": 3,
-        "gateway_transactions": 3, "gateway_payouts": 1,
+        "bank_lines": 5,
+        "bank_statements": 1,
+        "collection_lines": 3,
+        "gateway_transactions": 3,
+        "gateway_payouts": 1,
     }
     table = pq.read_table(paths.kind_dir("bank_lines") / f"{sha256(camt)}.parquet")
     assert table.schema.equals(KINDS["bank_lines"])
     first = table.to_pylist()[0]
     assert (first["company_id"], first["file_id"], first["record_number"]) == (
-        "andina", sha256(camt), 1,
+        "andina",
+        sha256(camt),
+        1,
     )
     assert first["arrived_at"] == CAMT_ARRIVAL
 
 
-def test_zero_padded_collection_account_and_nit_with_check_digit_find_the_company(
-    paths, registry
-):
+def test_zero_padded_collection_account_and_nit_with_check_digit_find_the_company(paths, registry):
     drop(paths, ASOBANCARIA)
 
     land_inbox(paths, registry, now=FIRST_RUN_AT)
@@ -113,15 +119,22 @@ def test_decimal_amounts_come_back_from_parquet_exactly(paths, registry):
     land_inbox(paths, registry, now=FIRST_RUN_AT)
 
     assert [row["amount"] for row in read_kind(paths, "bank_lines")] == [
-        Decimal("1190000.00"), Decimal("1000000.00"), Decimal("1500000.50"),
-        Decimal("15000.00"), Decimal("50000.00"),
+        Decimal("1190000.00"),
+        Decimal("1000000.00"),
+        Decimal("1500000.50"),
+        Decimal("15000.00"),
+        Decimal("50000.00"),
     ]
     assert [row["fee_tax_amount"] for row in read_kind(paths, "gateway_transactions")] == [
-        Decimal("732.17"), Decimal("304.00"), Decimal("0.00"),
+        Decimal("732.17"),
+        Decimal("304.00"),
+        Decimal("0.00"),
     ]
-    amount_type = pq.read_schema(
-        next(paths.kind_dir("bank_lines").glob("[!_]*.parquet"))
-    ).field("amount").type
+    amount_type = (
+        pq.read_schema(next(paths.kind_dir("bank_lines").glob("[!_]*.parquet")))
+        .field("amount")
+        .type
+    )
     assert (amount_type.precision, amount_type.scale) == (18, 2)
 
 
@@ -176,9 +189,10 @@ def test_a_bad_file_is_quarantined_with_its_error_while_the_good_ones_load(paths
     assert (summary.files_loaded, summary.files_quarantined) == (1, 1)
     assert len(read_kind(paths, "bank_lines")) == 5
     quarantined = paths.quarantine / "asobancaria_batch_total_mismatch.txt"
-    assert quarantined.read_bytes() == (
-        FIXTURES / "invalid" / "asobancaria_batch_total_mismatch.txt"
-    ).read_bytes()
+    assert (
+        quarantined.read_bytes()
+        == (FIXTURES / "invalid" / "asobancaria_batch_total_mismatch.txt").read_bytes()
+    )
     error_text = (paths.quarantine / "asobancaria_batch_total_mismatch.txt.error.txt").read_text()
     assert "record line 5, field total_amount of batch 0001" in error_text
     receipt = next(
@@ -188,9 +202,7 @@ def test_a_bad_file_is_quarantined_with_its_error_while_the_good_ones_load(paths
     assert read_kind(paths, "collection_lines") == []
 
 
-def test_a_statement_of_an_unknown_account_is_quarantined_naming_file_and_account(
-    paths, registry
-):
+def test_a_statement_of_an_unknown_account_is_quarantined_naming_file_and_account(paths, registry):
     drop(paths, CAMT_UNKNOWN_ACCOUNT)
 
     summary = land_inbox(paths, registry, now=FIRST_RUN_AT)
@@ -216,9 +228,7 @@ def test_a_file_naming_accounts_of_two_companies_is_quarantined(paths, registry)
     assert "pacifico" in summary.outcomes[0].error_message
 
 
-def test_an_unexpected_parser_failure_quarantines_only_that_file(
-    paths, registry, monkeypatch
-):
+def test_an_unexpected_parser_failure_quarantines_only_that_file(paths, registry, monkeypatch):
     def broken_parser(content, file_name):
         raise KeyError("column the parser forgot")
 

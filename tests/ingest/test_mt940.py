@@ -30,7 +30,9 @@ def test_the_entry_reference_is_the_bank_reference_and_nonref_means_none(davivie
     lines = davivienda.rows["bank_lines"]
 
     assert [line["entry_reference"] for line in lines] == [
-        "DAV0514000001", "DAV0514000002", None,
+        "DAV0514000001",
+        "DAV0514000002",
+        None,
     ]
 
 
@@ -50,8 +52,7 @@ def test_the_lines_of_a_long_86_text_are_joined_with_spaces_and_no_payer_is_gues
     third = davivienda.rows["bank_lines"][2]
 
     assert third["remittance_text"] == (
-        "ABONO FACTURA FEA-000130 CLIENTE HOTEL LOS ALMENDROS PAGO "
-        "FEA-000131 SALDO NIT 900123456-8"
+        "ABONO FACTURA FEA-000130 CLIENTE HOTEL LOS ALMENDROS PAGO FEA-000131 SALDO NIT 900123456-8"
     )
     assert third["counterparty_name"] is None
 
@@ -83,7 +84,9 @@ def test_every_statement_block_gives_a_statement_row_that_ties(davivienda):
         "balances_tie": True,
     }
     assert (second["statement_id"], second["entry_count"], second["balances_tie"]) == (
-        "DAV2026051500/00043/001", 0, True,
+        "DAV2026051500/00043/001",
+        0,
+        True,
     )
     assert davivienda.owner_keys == (("bank_account", "0550012345678"),)
 
@@ -119,7 +122,9 @@ def test_a_damaged_statement_is_refused_naming_the_line_and_field(
         mt940.parse(*invalid_file(file_name))
 
     assert (raised.value.record, raised.value.field, raised.value.found) == (
-        record, field, found,
+        record,
+        field,
+        found,
     )
 
 

@@ -21,8 +21,7 @@ def sample_files() -> list[Path]:
     if not SAMPLES.is_dir():
         return []
     return sorted(
-        path for folder in SAMPLE_FOLDERS for path in (SAMPLES / folder).glob("*")
-        if path.is_file()
+        path for folder in SAMPLE_FOLDERS for path in (SAMPLES / folder).glob("*") if path.is_file()
     )
 
 

@@ -1,0 +1,1 @@
+"""Builds the treasury dashboard, a self-contained HTML file, from the KPI and aging marts."""

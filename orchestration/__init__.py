@@ -1,0 +1,1 @@
+"""Dagster code location: schedules and watches the flow from inbox files to the marts."""

@@ -1,0 +1,68 @@
+"""`recaudo run` and `recaudo summary`: what `make run` calls."""
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ingest.config import PROJECT_ROOT
+
+app = typer.Typer(help="recaudo: from the invoice and the bank file to the journal entry.")
+
+
+def ensure_dagster_home() -> Path:
+    """Runs are recorded in a real instance, so `make dev` shows them in the UI afterwards."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    return home
+
+
+@app.command()
+def run(
+    evaluation_date: Annotated[
+        str | None,
+        typer.Option(help="Day whose reminders are written (YYYY-MM-DD); default: the as-of."),
+    ] = None,
+) -> None:
+    """Land the inbox, build the warehouse, write due reminders and the dashboard."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    ensure_dagster_home()
+
+    # Imported here: loading the definitions reads the dbt manifest.
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.defs.reminders.assets import ReminderOutboxConfig
+
+    run_config = dg.RunConfig(
+        ops={"reminder_outbox": ReminderOutboxConfig(evaluation_date=evaluation_date)}
+    )
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("main_job").execute_in_process(
+            instance=instance, run_config=run_config, raise_on_error=False
+        )
+    if not result.success:
+        failed = [event.step_key for event in result.get_step_failure_events()]
+        typer.echo(f"main_job failed in steps {failed}; see the log above", err=True)
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def summary() -> None:
+    """Print what the last run loaded, applied and reported, from the warehouse (read-only)."""
+    from orchestration.resources import RecaudoPaths
+    from orchestration.summary import collect_summary, render_summary
+
+    recaudo = RecaudoPaths()
+    run_summary = collect_summary(recaudo.warehouse_path, recaudo.paths)
+    render_summary(run_summary, recaudo.warehouse_path, recaudo.paths, Console())
+
+
+if __name__ == "__main__":
+    app()

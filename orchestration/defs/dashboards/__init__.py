@@ -1,0 +1,1 @@
+"""The treasury dashboard as an asset downstream of the KPI and aging marts."""

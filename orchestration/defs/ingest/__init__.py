@@ -1,0 +1,1 @@
+"""Inbox files into the raw Parquet layer, and the business-day calendar beside them."""

@@ -1,0 +1,120 @@
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from ingest.config import Paths
+from ingest.schemas import FILE_RECEIPTS
+from orchestration.summary import collect_summary
+
+
+@pytest.fixture
+def run_warehouse(tmp_path):
+    """Three payments (two identified, one applied automatically), one exception, two
+    journal entries of which the second is off by one peso, and KPIs on two days."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    connection = duckdb.connect(str(warehouse))
+    connection.execute(
+        """
+        create table fct_payments as
+        select * from (values
+            ('P1', 'C1', 1000.00::decimal(18, 2)),
+            ('P2', 'C2', 0.00::decimal(18, 2)),
+            ('P3', null, 0.00::decimal(18, 2))
+        ) as t(payment_id, customer_id, automatic_applied_amount)
+        """
+    )
+    connection.execute("create table fct_payment_exceptions as select 'P3' as payment_id")
+    connection.execute(
+        """
+        create table fct_journal_entries as
+        select company_id, entry_id, currency,
+            debit_amount::decimal(18, 2) as debit_amount,
+            credit_amount::decimal(18, 2) as credit_amount,
+        from (values
+            ('andina', 'E1', 'COP', 1190.00, 0.00),
+            ('andina', 'E1', 'COP', 0.00, 1190.00),
+            ('andina', 'E2', 'COP', 500.00, 0.00),
+            ('andina', 'E2', 'COP', 0.00, 499.00)
+        ) as t(company_id, entry_id, currency, debit_amount, credit_amount)
+        """
+    )
+    connection.execute(
+        """
+        create table kpi_daily as
+        select company_id, kpi_date::date as kpi_date, segment, channel,
+            dso_days::decimal(9, 2) as dso_days,
+            t0_reconciled_rate::decimal(9, 4) as t0_reconciled_rate,
+            promise_coverage_rate::decimal(9, 4) as promise_coverage_rate,
+            cost_per_collected_document_amount::decimal(18, 2)
+                as cost_per_collected_document_amount,
+            currency,
+        from (values
+            ('andina', '2025-03-20', 'all', 'all', 40.00, 0.5, 0.1, 1000.00, 'COP'),
+            ('andina', '2025-03-21', 'all', 'all', 38.50, 0.6, 0.2, 950.00, 'COP'),
+            ('andina', '2025-03-21', 'mayorista', 'all', 12.00, 0.9, 0.9, 10.00, 'COP')
+        ) as t(company_id, kpi_date, segment, channel, dso_days, t0_reconciled_rate,
+               promise_coverage_rate, cost_per_collected_document_amount, currency)
+        """
+    )
+    connection.close()
+    return warehouse
+
+
+def write_receipts(paths: Paths, outcomes: list[str]) -> None:
+    now = datetime(2025, 3, 21, 12, tzinfo=UTC)
+    rows = [
+        {
+            "file_id": f"f{number}",
+            "file_name": f"file_{number}.txt",
+            "arrived_at": now,
+            "landed_at": now,
+            "size_bytes": 10,
+            "outcome": outcome,
+            "row_count": 1,
+        }
+        for number, outcome in enumerate(outcomes)
+    ]
+    paths.kind_dir("file_receipts").mkdir(parents=True)
+    pq.write_table(
+        pa.Table.from_pylist(rows, schema=FILE_RECEIPTS),
+        paths.kind_dir("file_receipts") / "receipts.parquet",
+    )
+
+
+def test_the_summary_counts_files_payments_and_exceptions(run_warehouse, tmp_path):
+    paths = Paths(tmp_path)
+    write_receipts(paths, ["loaded", "loaded", "duplicate", "quarantined"])
+
+    summary = collect_summary(run_warehouse, paths)
+
+    assert summary.file_outcomes == {"loaded": 2, "duplicate": 1, "quarantined": 1}
+    assert summary.payment_count == 3
+    assert summary.identified_payment_count == 2
+    assert summary.automatic_payment_count == 1
+    assert summary.exception_count == 1
+
+
+def test_the_summary_reports_an_entry_whose_debits_and_credits_differ(run_warehouse, tmp_path):
+    summary = collect_summary(run_warehouse, Paths(tmp_path))
+
+    [journals] = summary.journals
+    assert (journals.currency, journals.entry_count, journals.unbalanced_entry_count) == (
+        "COP",
+        2,
+        1,
+    )
+    assert journals.debit_total_amount - journals.credit_total_amount == Decimal("1.00")
+    assert not journals.balances
+
+
+def test_the_summary_kpis_are_each_company_latest_day_for_all_segments(run_warehouse, tmp_path):
+    summary = collect_summary(run_warehouse, Paths(tmp_path))
+
+    [kpis] = summary.kpis
+    assert kpis.kpi_date == date(2025, 3, 21)
+    assert kpis.dso_days == Decimal("38.50")
+    assert kpis.cost_per_collected_document_amount == Decimal("950.00")
