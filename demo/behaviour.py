@@ -61,7 +61,7 @@ PROMISABLE_SCENARIOS = (
     "withholding_short",
     "credit_note_net",
 )
-PROMISE_SHARE = 0.10
+PROMISE_SHARE = 0.30
 PROMISE_CANCELLED_SHARE = 0.06
 PROMISE_KEPT_SHARE = 0.70
 BROKEN_PROMISE_NEVER_PAID_SHARE = 0.40
@@ -308,7 +308,7 @@ def _promises(
     scale: Scale,
     calendar: BusinessCalendar,
 ) -> list[Promise]:
-    """About one in ten invoices that go overdue gets a promise, made 3-20 days past due.
+    """About three in ten invoices that go overdue gets a promise, made 3-20 days past due.
 
     Small worlds have few overdue invoices, so they get at least a handful of promises.
     """

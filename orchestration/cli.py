@@ -1,5 +1,6 @@
 """`recaudo run` and `recaudo summary`: what `make run` calls."""
 
+import contextlib
 import logging
 import os
 import shutil
@@ -39,14 +40,24 @@ def run(
 
     from orchestration.definitions import defs
     from orchestration.defs.reminders.assets import ReminderOutboxConfig
+    from orchestration.resources import RecaudoPaths
 
     run_config = dg.RunConfig(
-        ops={"reminder_outbox": ReminderOutboxConfig(evaluation_date=evaluation_date)}
+        ops={"reminder_outbox": ReminderOutboxConfig(evaluation_date=evaluation_date)},
+        loggers={"console": {"config": {"log_level": "INFO"}}},
     )
-    with dg.DagsterInstance.get() as instance:
+    # dbt's own per-node lines go to a file: the console keeps one line per phase.
+    dbt_log = RecaudoPaths().paths.root / "logs" / "dbt_build.log"
+    dbt_log.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        dg.DagsterInstance.get() as instance,
+        open(dbt_log, "w", encoding="utf-8") as dbt_output,
+        contextlib.redirect_stdout(dbt_output),
+    ):
         result = defs.resolve_job_def("main_job").execute_in_process(
             instance=instance, run_config=run_config, raise_on_error=False
         )
+    typer.echo(f"dbt build log: {dbt_log}")
     if not result.success:
         failed = [event.step_key for event in result.get_step_failure_events()]
         typer.echo(f"main_job failed in steps {failed}; see the log above", err=True)
@@ -61,7 +72,7 @@ def summary() -> None:
 
     recaudo = RecaudoPaths()
     run_summary = collect_summary(recaudo.warehouse_path, recaudo.paths)
-    render_summary(run_summary, recaudo.warehouse_path, recaudo.paths, Console())
+    render_summary(run_summary, recaudo.warehouse_path, recaudo.paths, Console(width=120))
 
 
 if __name__ == "__main__":

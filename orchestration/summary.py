@@ -34,6 +34,7 @@ class JournalTotals:
 class CompanyKpis:
     company_id: str
     kpi_date: date
+    channel: str
     dso_days: Decimal | None
     t0_reconciled_rate: Decimal | None
     promise_coverage_rate: Decimal | None
@@ -48,6 +49,7 @@ class RunSummary:
     identified_payment_count: int = 0
     automatic_payment_count: int = 0
     exception_count: int = 0
+    quarantined_files: list[tuple[str, str]] = field(default_factory=list)
     journals: list[JournalTotals] = field(default_factory=list)
     kpis: list[CompanyKpis] = field(default_factory=list)
 
@@ -70,6 +72,7 @@ def collect_summary(warehouse_path: Path, paths: Paths) -> RunSummary:
         ).fetchone()
         return RunSummary(
             file_outcomes=file_outcomes(connection, paths),
+            quarantined_files=quarantined_files(connection, paths),
             payment_count=payment_count,
             identified_payment_count=identified_count,
             automatic_payment_count=automatic_count,
@@ -95,6 +98,22 @@ def file_outcomes(connection: duckdb.DuckDBPyConnection, paths: Paths) -> dict[s
         {"files": str(receipts / "*.parquet")},
     ).fetchall()
     return dict(rows)
+
+
+def quarantined_files(connection: duckdb.DuckDBPyConnection, paths: Paths) -> list[tuple[str, str]]:
+    """File name and error of every quarantined file, so the user knows what to fix."""
+    receipts = paths.kind_dir("file_receipts")
+    if not any(receipts.glob("*.parquet")):
+        return []
+    return connection.execute(
+        """
+        select file_name, error_message
+        from read_parquet($files, union_by_name = true)
+        where outcome = 'quarantined'
+        order by file_name
+        """,
+        {"files": str(receipts / "*.parquet")},
+    ).fetchall()
 
 
 def journal_totals(connection: duckdb.DuckDBPyConnection) -> list[JournalTotals]:
@@ -124,22 +143,52 @@ def journal_totals(connection: duckdb.DuckDBPyConnection) -> list[JournalTotals]
     return [JournalTotals(*row) for row in rows]
 
 
+# T+0 and cost per document move a lot from one day to the next (a Saturday has few
+# payments), so the summary re-aggregates their numerators over a trailing window.
+TRAILING_WINDOW_DAYS = 30
+
+
 def latest_kpis(connection: duckdb.DuckDBPyConnection) -> list[CompanyKpis]:
+    """DSO and promise coverage at the as-of date; T+0 and cost over the trailing window."""
     rows = connection.execute(
         """
+        with company_days as (
+            select * from kpi_daily where segment = 'all'
+        ),
+
+        as_of as (
+            select company_id, max(kpi_date) as as_of_date
+            from company_days
+            group by company_id
+        ),
+
+        window_days as (
+            select company_days.*, as_of.as_of_date
+            from company_days
+            inner join as_of on company_days.company_id = as_of.company_id
+            where company_days.kpi_date > as_of.as_of_date - $window_days
+        )
+
         select
             company_id,
-            kpi_date,
-            dso_days,
-            t0_reconciled_rate,
-            promise_coverage_rate,
-            cost_per_collected_document_amount,
-            currency,
-        from kpi_daily
-        where segment = 'all' and channel = 'all'
-        qualify kpi_date = max(kpi_date) over (partition by company_id)
-        order by company_id
-        """
+            as_of_date,
+            channel,
+            max(dso_days) filter (where kpi_date = as_of_date),
+            cast(
+                sum(t0_reconciled_payment_count) / nullif(sum(booked_payment_count), 0)
+                as decimal(9, 6)
+            ),
+            max(promise_coverage_rate) filter (where kpi_date = as_of_date),
+            cast(
+                sum(collection_cost_amount) / nullif(sum(collected_document_count), 0)
+                as decimal(18, 2)
+            ),
+            any_value(currency),
+        from window_days
+        group by company_id, as_of_date, channel
+        order by company_id, channel = 'all' desc, channel
+        """,
+        {"window_days": TRAILING_WINDOW_DAYS},
     ).fetchall()
     return [CompanyKpis(*row) for row in rows]
 
@@ -172,26 +221,52 @@ def render_summary(
     run_table.add_row("files quarantined", str(outcomes.get("quarantined", 0)))
     run_table.add_row("payments", str(summary.payment_count))
     run_table.add_row("payments identified (customer known)", str(summary.identified_payment_count))
-    run_table.add_row("payments applied automatically", str(summary.automatic_payment_count))
+    automatic_share = (
+        Decimal(summary.automatic_payment_count) / summary.payment_count
+        if summary.payment_count
+        else None
+    )
+    run_table.add_row(
+        "payments applied automatically",
+        f"{summary.automatic_payment_count} ({format_rate_es_co(automatic_share)})",
+    )
     run_table.add_row("payment exceptions", str(summary.exception_count))
     for journals in summary.journals:
         for measure, value in journal_rows(journals):
             run_table.add_row(measure, value)
     console.print(run_table)
 
-    kpi_table = Table(title="KPIs at the as-of date (all segments, all channels)")
-    for heading in ("company", "as of", "DSO (days)", "T+0 rate", "PTP coverage", "cost/document"):
+    kpi_table = Table(
+        title=(
+            "KPIs, all segments: DSO and promise coverage at the as-of date; "
+            f"T+0 and cost per collected document over the last {TRAILING_WINDOW_DAYS} days"
+        )
+    )
+    headings = (
+        "company",
+        "as of",
+        "channel",
+        "DSO (days)",
+        "T+0 rate",
+        "PTP coverage",
+        "cost/document",
+    )
+    for heading in headings:
         kpi_table.add_column(heading, justify="left" if heading == "company" else "right")
     for kpis in summary.kpis:
         kpi_table.add_row(
             kpis.company_id,
             kpis.kpi_date.isoformat(),
+            kpis.channel,
             format_number_es_co(kpis.dso_days, decimals=1),
             format_rate_es_co(kpis.t0_reconciled_rate),
             format_rate_es_co(kpis.promise_coverage_rate),
             format_amount_es_co(kpis.cost_per_collected_document_amount, kpis.currency),
         )
     console.print(kpi_table)
+
+    for file_name, error_message in summary.quarantined_files:
+        console.print(f"[red]quarantined[/red] {file_name}: {error_message}")
 
     console.print(f"dashboard: {paths.dashboards / 'treasury.html'}")
     console.print(f"warehouse: {warehouse_path} (open it read-only)")

@@ -47,17 +47,21 @@ def run_warehouse(tmp_path):
         create table kpi_daily as
         select company_id, kpi_date::date as kpi_date, segment, channel,
             dso_days::decimal(9, 2) as dso_days,
-            t0_reconciled_rate::decimal(9, 4) as t0_reconciled_rate,
+            booked_payment_count::bigint as booked_payment_count,
+            t0_reconciled_payment_count::bigint as t0_reconciled_payment_count,
             promise_coverage_rate::decimal(9, 4) as promise_coverage_rate,
-            cost_per_collected_document_amount::decimal(18, 2)
-                as cost_per_collected_document_amount,
+            collection_cost_amount::decimal(18, 2) as collection_cost_amount,
+            collected_document_count::bigint as collected_document_count,
             currency,
         from (values
-            ('andina', '2025-03-20', 'all', 'all', 40.00, 0.5, 0.1, 1000.00, 'COP'),
-            ('andina', '2025-03-21', 'all', 'all', 38.50, 0.6, 0.2, 950.00, 'COP'),
-            ('andina', '2025-03-21', 'mayorista', 'all', 12.00, 0.9, 0.9, 10.00, 'COP')
-        ) as t(company_id, kpi_date, segment, channel, dso_days, t0_reconciled_rate,
-               promise_coverage_rate, cost_per_collected_document_amount, currency)
+            ('andina', '2025-01-10', 'all', 'all', 90.00, 10, 10, 0.9, 10.00, 10, 'COP'),
+            ('andina', '2025-03-20', 'all', 'all', 40.00, 2, 1, 0.1, 1000.00, 1, 'COP'),
+            ('andina', '2025-03-21', 'all', 'all', 38.50, 4, 3, 0.2, 1900.00, 2, 'COP'),
+            ('andina', '2025-03-21', 'all', 'gateway', null, 4, 3, null, 1900.00, 2, 'COP'),
+            ('andina', '2025-03-21', 'sme', 'all', 12.00, 1, 1, 0.9, 10.00, 1, 'COP')
+        ) as t(company_id, kpi_date, segment, channel, dso_days, booked_payment_count,
+               t0_reconciled_payment_count, promise_coverage_rate, collection_cost_amount,
+               collected_document_count, currency)
         """
     )
     connection.close()
@@ -75,6 +79,7 @@ def write_receipts(paths: Paths, outcomes: list[str]) -> None:
             "size_bytes": 10,
             "outcome": outcome,
             "row_count": 1,
+            "error_message": "bad record" if outcome == "quarantined" else None,
         }
         for number, outcome in enumerate(outcomes)
     ]
@@ -96,6 +101,7 @@ def test_the_summary_counts_files_payments_and_exceptions(run_warehouse, tmp_pat
     assert summary.identified_payment_count == 2
     assert summary.automatic_payment_count == 1
     assert summary.exception_count == 1
+    assert summary.quarantined_files == [("file_3.txt", "bad record")]
 
 
 def test_the_summary_reports_an_entry_whose_debits_and_credits_differ(run_warehouse, tmp_path):
@@ -111,10 +117,18 @@ def test_the_summary_reports_an_entry_whose_debits_and_credits_differ(run_wareho
     assert not journals.balances
 
 
-def test_the_summary_kpis_are_each_company_latest_day_for_all_segments(run_warehouse, tmp_path):
+def test_the_summary_states_dso_at_the_as_of_date_and_t0_and_cost_over_the_trailing_window(
+    run_warehouse, tmp_path
+):
     summary = collect_summary(run_warehouse, Paths(tmp_path))
 
-    [kpis] = summary.kpis
-    assert kpis.kpi_date == date(2025, 3, 21)
-    assert kpis.dso_days == Decimal("38.50")
-    assert kpis.cost_per_collected_document_amount == Decimal("950.00")
+    [all_channels, gateway] = summary.kpis
+    assert (all_channels.channel, gateway.channel) == ("all", "gateway")
+    assert all_channels.kpi_date == date(2025, 3, 21)
+    assert all_channels.dso_days == Decimal("38.50")
+    assert all_channels.promise_coverage_rate == Decimal("0.2000")
+    # 1 of 2 and 3 of 4 payments within 30 days; the January day is outside the window.
+    assert all_channels.t0_reconciled_rate == Decimal("0.666667")
+    assert all_channels.cost_per_collected_document_amount == Decimal("966.67")
+    assert gateway.dso_days is None
+    assert gateway.t0_reconciled_rate == Decimal("0.750000")

@@ -1,5 +1,5 @@
 {#- Ley 2300 de 2023 opens collection contact at 07:00 on weekdays: a reminder
-    acts on what was known before that hour of its day (Ley 2300 de 2023). A fact
+    acts on what was known before that hour of its day. A fact
     known at `known_at` is first acted on by the reminders of
     actionable_from_date: the local day of known_at less the send hour, plus
     one. -#}
@@ -35,6 +35,10 @@ dates as (
     select * from {{ ref('dim_dates') }}
 ),
 
+candidate_documents as (
+    select * from {{ ref('int_payment_candidate_documents') }}
+),
+
 cadence as (
     {%- for step in var('reminder_cadence') %}
         select
@@ -67,6 +71,17 @@ known_promises as (
         *,
         {{ actionable_from_date }} as actionable_from_date
     from promises
+),
+
+-- a known payment that may be paying the document, still waiting for review
+pending_candidates as (
+    select
+        *,
+        {{ actionable_from_date.replace('known_at', 'candidate_from_at') }}
+            as actionable_from_date,
+        {{ actionable_from_date.replace('known_at', 'candidate_until_at') }}
+            as resolved_from_date
+    from candidate_documents
 ),
 
 channel_costs as (
@@ -271,6 +286,25 @@ current_agreements as (
         >= latest_agreements.instalments_due_amount
 ),
 
+under_review_steps as (
+    select distinct
+        scheduled.company_id,
+        scheduled.document_id,
+        scheduled.cadence_step
+    from scheduled
+    inner join pending_candidates
+        on
+            scheduled.company_id = pending_candidates.company_id
+            and scheduled.document_id = pending_candidates.document_id
+            and scheduled.reminder_date
+            >= pending_candidates.actionable_from_date
+            and (
+                pending_candidates.resolved_from_date is null
+                or scheduled.reminder_date
+                < pending_candidates.resolved_from_date
+            )
+),
+
 suppressions as (
     select
         scheduled.*,
@@ -283,6 +317,8 @@ suppressions as (
                 then 'paid_known'
             when promised_steps.document_id is not null
                 then 'active_promise'
+            when under_review_steps.document_id is not null
+                then 'payment_under_review'
             when current_agreements.document_id is not null
                 then 'agreement_instalment_not_due'
         end as suppression_reason
@@ -306,6 +342,11 @@ suppressions as (
             scheduled.company_id = current_agreements.company_id
             and scheduled.document_id = current_agreements.document_id
             and scheduled.cadence_step = current_agreements.cadence_step
+    left join under_review_steps
+        on
+            scheduled.company_id = under_review_steps.company_id
+            and scheduled.document_id = under_review_steps.document_id
+            and scheduled.cadence_step = under_review_steps.cadence_step
 ),
 
 final as (
