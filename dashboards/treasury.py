@@ -23,6 +23,7 @@ from dashboards.formatting import (
     format_number_es_co,
     format_rate_es_co,
 )
+from dashboards.headline import TRAILING_WINDOW_DAYS, headline_kpis
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ KPI_LABELS = {
 # between 0 and 100 % or between pesos and millions. Charts add up numerators and
 # denominators over this many days; DSO (already a 90-day window) and promise coverage (a
 # position on the day) are charted as they are.
-TRAILING_DAYS = 30
+TRAILING_DAYS = TRAILING_WINDOW_DAYS
 TRAILING_KPIS = {"t0_reconciled_rate", "cost_per_collected_document_amount"}
 
 CHART_KPIS_SQL = f"""
@@ -60,7 +61,8 @@ select
     kpi_date,
     segment,
     channel,
-    dso_days,
+    -- before a full window of sales exists, DSO divides by too little and overstates
+    case when is_dso_window_complete then dso_days end as dso_days,
     promise_coverage_rate,
     sum(t0_reconciled_payment_count) over recent_days
         / nullif(sum(booked_payment_count) over recent_days, 0) as t0_reconciled_rate,
@@ -128,36 +130,21 @@ def build_treasury_dashboard(warehouse_path: Path, output_path: Path) -> Path:
 
 
 def latest_kpi_cards(connection: duckdb.DuckDBPyConnection) -> list[KpiCard]:
-    """The KPIs exactly as kpi_daily states them on each company's latest day.
-
-    Read with fetchall so amounts stay Decimal up to the formatted text.
-    """
-    rows = connection.execute(
-        """
-        select
-            company_id,
-            kpi_date,
-            dso_days,
-            t0_reconciled_rate,
-            promise_coverage_rate,
-            cost_per_collected_document_amount,
-            currency,
-        from kpi_daily
-        where segment = 'all' and channel = 'all'
-        qualify kpi_date = max(kpi_date) over (partition by company_id)
-        order by company_id
-        """
-    ).fetchall()
+    """Each company's headline KPIs for all channels, formatted; amounts stay Decimal until
+    they become text."""
     return [
         KpiCard(
-            company_id=company_id,
-            kpi_date=kpi_date,
-            dso_days=format_number_es_co(dso_days, decimals=1),
-            t0_reconciled_rate=format_rate_es_co(t0_rate),
-            promise_coverage_rate=format_rate_es_co(coverage_rate),
-            cost_per_collected_document_amount=format_amount_es_co(cost_amount, currency),
+            company_id=kpis.company_id,
+            kpi_date=kpis.kpi_date,
+            dso_days=format_number_es_co(kpis.dso_days, decimals=1),
+            t0_reconciled_rate=format_rate_es_co(kpis.t0_reconciled_rate),
+            promise_coverage_rate=format_rate_es_co(kpis.promise_coverage_rate),
+            cost_per_collected_document_amount=format_amount_es_co(
+                kpis.cost_per_collected_document_amount, kpis.currency
+            ),
         )
-        for company_id, kpi_date, dso_days, t0_rate, coverage_rate, cost_amount, currency in rows
+        for kpis in headline_kpis(connection)
+        if kpis.channel == "all"
     ]
 
 

@@ -1,7 +1,6 @@
 """What a run did, read back from the warehouse: the tables `make run` prints at the end."""
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dashboards.formatting import format_amount_es_co, format_number_es_co, format_rate_es_co
+from dashboards.headline import TRAILING_WINDOW_DAYS, CompanyKpis, headline_kpis
 from ingest.config import Paths
 
 
@@ -28,18 +28,6 @@ class JournalTotals:
         return (
             self.unbalanced_entry_count == 0 and self.debit_total_amount == self.credit_total_amount
         )
-
-
-@dataclass(frozen=True)
-class CompanyKpis:
-    company_id: str
-    kpi_date: date
-    channel: str
-    dso_days: Decimal | None
-    t0_reconciled_rate: Decimal | None
-    promise_coverage_rate: Decimal | None
-    cost_per_collected_document_amount: Decimal | None
-    currency: str
 
 
 @dataclass
@@ -78,7 +66,7 @@ def collect_summary(warehouse_path: Path, paths: Paths) -> RunSummary:
             automatic_payment_count=automatic_count,
             exception_count=exception_count,
             journals=journal_totals(connection),
-            kpis=latest_kpis(connection),
+            kpis=headline_kpis(connection),
         )
     finally:
         connection.close()
@@ -141,56 +129,6 @@ def journal_totals(connection: duckdb.DuckDBPyConnection) -> list[JournalTotals]
         """
     ).fetchall()
     return [JournalTotals(*row) for row in rows]
-
-
-# T+0 and cost per document move a lot from one day to the next (a Saturday has few
-# payments), so the summary re-aggregates their numerators over a trailing window.
-TRAILING_WINDOW_DAYS = 30
-
-
-def latest_kpis(connection: duckdb.DuckDBPyConnection) -> list[CompanyKpis]:
-    """DSO and promise coverage at the as-of date; T+0 and cost over the trailing window."""
-    rows = connection.execute(
-        """
-        with company_days as (
-            select * from kpi_daily where segment = 'all'
-        ),
-
-        as_of as (
-            select company_id, max(kpi_date) as as_of_date
-            from company_days
-            group by company_id
-        ),
-
-        window_days as (
-            select company_days.*, as_of.as_of_date
-            from company_days
-            inner join as_of on company_days.company_id = as_of.company_id
-            where company_days.kpi_date > as_of.as_of_date - $window_days
-        )
-
-        select
-            company_id,
-            as_of_date,
-            channel,
-            max(dso_days) filter (where kpi_date = as_of_date),
-            cast(
-                sum(t0_reconciled_payment_count) / nullif(sum(booked_payment_count), 0)
-                as decimal(9, 6)
-            ),
-            max(promise_coverage_rate) filter (where kpi_date = as_of_date),
-            cast(
-                sum(collection_cost_amount) / nullif(sum(collected_document_count), 0)
-                as decimal(18, 2)
-            ),
-            any_value(currency),
-        from window_days
-        group by company_id, as_of_date, channel
-        order by company_id, channel = 'all' desc, channel
-        """,
-        {"window_days": TRAILING_WINDOW_DAYS},
-    ).fetchall()
-    return [CompanyKpis(*row) for row in rows]
 
 
 def journal_rows(journals: JournalTotals) -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ def kpi_warehouse(tmp_path):
         select
             company_id, kpi_date::date as kpi_date, segment, channel,
             dso_days::decimal(12, 2) as dso_days,
+            true as is_dso_window_complete,
             t0_reconciled_rate::decimal(9, 6) as t0_reconciled_rate,
             t0_reconciled_payment_count, booked_payment_count,
             promise_coverage_rate::decimal(9, 6) as promise_coverage_rate,
@@ -60,18 +61,19 @@ def kpi_warehouse(tmp_path):
     return warehouse
 
 
-def test_the_dashboard_shows_the_latest_kpis_of_each_company_formatted_es_co(
+def test_the_dashboard_cards_show_dso_on_the_latest_day_and_t0_and_cost_over_thirty_days(
     kpi_warehouse, tmp_path
 ):
     output = build_treasury_dashboard(kpi_warehouse, tmp_path / "dashboards" / "treasury.html")
 
     html = output.read_text(encoding="utf-8")
     assert "Indicadores al 21 de marzo de 2025" in html
-    # 41.75 rounds half up to 41,8; 0.8125 to 81,3 %; the cost keeps its cents.
+    # 41.75 rounds half up to 41,8; T+0 and cost are the 30-day figures, 20/26 and
+    # 5469,12/4; promise coverage is the position on the latest day.
     assert ">41,8<" in html
-    assert ">81,3 %<" in html
+    assert ">76,9 %<" in html
     assert ">33,3 %<" in html
-    assert ">$1.234,56<" in html
+    assert ">$1.367,28<" in html
     # The earlier day is a point on the trend line, never a headline card.
     assert ">44,1<" not in html
 
