@@ -6,12 +6,19 @@
 
 with recursive
 
+-- a date later than the day its file arrived is a typing error or a
+-- post-dated record: it must not drag the as-of date (and every open item's
+-- age) into the future
 documents as (
-    select issue_date as event_date from {{ ref('int_documents') }}
+    select issue_date as event_date
+    from {{ ref('int_documents') }}
+    where issue_date <= {{ to_local_date('known_at') }}
 ),
 
 payments as (
-    select payment_date as event_date from {{ ref('int_payments') }}
+    select payment_date as event_date
+    from {{ ref('int_payments') }}
+    where payment_date <= {{ to_local_date('known_at') }}
 ),
 
 calendar as (
