@@ -85,6 +85,16 @@ class CompanyRegistry:
         }
 
     @cached_property
+    def currency_by_bank_account(self) -> dict[str, str]:
+        """Keyed without leading zeros: banks pad account numbers as they please."""
+        return {
+            account["account"].lstrip("0"): account["currency"]
+            for company in self.companies
+            for account in company.get("bank_accounts", [])
+            if account.get("currency")
+        }
+
+    @cached_property
     def by_collection_account(self) -> dict[str, str]:
         return {
             account["account"]: company["company_id"]

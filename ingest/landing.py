@@ -148,6 +148,24 @@ def resolve_company(
     return next(iter(companies), None)
 
 
+def check_account_currencies(registry: CompanyRegistry, parsed: ParsedFile, file_name: str) -> None:
+    """A statement in another currency than its account is a wrong file, not new cash: loading
+    it would book foreign amounts as the account's own."""
+    for kind in ("bank_lines", "bank_statements"):
+        for row in parsed.rows.get(kind, []):
+            account = str(row["bank_account"]).lstrip("0")
+            expected = registry.currency_by_bank_account.get(account)
+            if expected is not None and row["currency"] != expected:
+                raise ParseError(
+                    file_name,
+                    f"record {row['record_number']}",
+                    "currency",
+                    f"{expected}, the currency of account {row['bank_account']} in "
+                    "config/companies.yml",
+                    row["currency"],
+                )
+
+
 def _describe(key: OwnerKey) -> str:
     kind, value = key
     if kind == "merchant_account":
@@ -272,6 +290,7 @@ def _land_file(
         parsed = parse_file(content, file_name)
         receipt["source_format"] = parsed.source_format
         company_id = resolve_company(registry, parsed.owner_keys, file_name)
+        check_account_currencies(registry, parsed, file_name)
         tables = _stamped_tables(parsed, company_id, file_id, receipt["arrived_at"])
     except (ParseError, UnknownCompanyError) as error:
         return _quarantine(content, receipt, str(error), paths, receipts), {}

@@ -313,3 +313,27 @@ def test_a_name_delivered_again_with_other_content_loads_both_and_says_so(paths,
     assert summary.files_loaded == 1
     assert "other content was landed before" in summary.outcomes[0].warnings[0]
     assert len(read_kind(paths, "bank_statements")) == 3
+
+
+def test_a_statement_in_another_currency_than_its_account_is_quarantined(registry, paths):
+    registry.companies[0]["bank_accounts"][0]["currency"] = "USD"
+    drop(paths, CAMT)
+
+    summary = land_inbox(paths, registry, now=FIRST_RUN_AT)
+
+    [outcome] = summary.outcomes
+    assert outcome.outcome == "quarantined"
+    assert "field currency" in outcome.error_message
+    assert "USD, the currency of account 10029384756" in outcome.error_message
+    assert "found 'COP'" in outcome.error_message
+    assert read_kind(paths, "bank_lines") == []
+
+
+def test_a_statement_in_its_account_currency_loads(registry, paths):
+    registry.companies[0]["bank_accounts"][0]["currency"] = "COP"
+    drop(paths, CAMT)
+
+    summary = land_inbox(paths, registry, now=FIRST_RUN_AT)
+
+    assert [outcome.outcome for outcome in summary.outcomes] == ["loaded"]
+    assert {row["currency"] for row in read_kind(paths, "bank_lines")} == {"COP"}
