@@ -9,7 +9,10 @@ keyed as (
         *,
         -- The bank's own entry reference identifies an entry across the
         -- intraday and end-of-day statements; without one, a line is only
-        -- ever itself, so a re-sent line cannot be merged by guesswork.
+        -- ever itself, so a re-sent line cannot be merged by guesswork. A
+        -- reference that comes back with another amount, direction or
+        -- currency is another entry: both are kept, never one replacing the
+        -- other (a dbt warning lists them).
         {{ surrogate_key([
             'company_id',
             'bank_account',
@@ -17,6 +20,9 @@ keyed as (
                 nullif(upper(trim(entry_reference)), 'NONREF'),
                 file_id || '#' || cast(record_number as varchar)
             )",
+            'direction',
+            'cast(entry_amount as varchar)',
+            'currency',
         ]) }} as bank_line_id
     from bank_lines
 ),
