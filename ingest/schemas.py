@@ -46,12 +46,19 @@ INVOICES = _schema(
     pa.field("issue_date", pa.date32(), nullable=False),
     pa.field("due_date", pa.date32(), nullable=False),
     pa.field("currency", pa.string(), nullable=False),
-    # Amounts are positive as printed on the document; document_type carries the sign.
+    # Amounts are positive as printed on the document; document_type carries the sign. A
+    # document printed with a negative total arrives as the opposite kind (parsers/_invoices.py).
     pa.field("net_amount", MONEY, nullable=False),
     pa.field("tax_amount", MONEY, nullable=False),
     pa.field("total_amount", MONEY, nullable=False),
     pa.field("payment_reference", pa.string()),
     pa.field("collection_reference", pa.string()),
+    # Paid before the document was issued (an advance it consumes); negative when the document
+    # adds an earlier balance. The document opens total_amount - prepaid_amount.
+    pa.field("prepaid_amount", MONEY),
+    # The DIAN CUFE (invoice) or CUDE (note): the document's key at the tax authority.
+    pa.field("document_uuid", pa.string()),
+    pa.field("related_document_uuid", pa.string()),
 )
 
 BANK_LINES = _schema(

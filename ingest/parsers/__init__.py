@@ -8,14 +8,48 @@ from collections.abc import Callable
 
 from ingest.detect import detect_format
 from ingest.parsed import ParsedFile
-from ingest.parsers import asobancaria2001, billing_csv, camt053, gateway_csv, mt940
+from ingest.parsers import (
+    adyen,
+    asobancaria2001,
+    bai2,
+    billing_csv,
+    camt052,
+    camt053,
+    camt054,
+    dian_ubl,
+    facturx,
+    gateway_csv,
+    gateway_mapped_csv,
+    invoices_mapped,
+    mercadopago,
+    mt940,
+    mt942,
+    ofx,
+    paypal,
+    stripe,
+    ubl,
+)
 
 PARSERS: dict[str, Callable[[bytes, str], ParsedFile]] = {
     camt053.SOURCE_FORMAT: camt053.parse,
     mt940.SOURCE_FORMAT: mt940.parse,
+    mt942.SOURCE_FORMAT: mt942.parse,
+    camt052.SOURCE_FORMAT: camt052.parse,
+    camt054.SOURCE_FORMAT: camt054.parse,
+    bai2.SOURCE_FORMAT: bai2.parse,
+    ofx.SOURCE_FORMAT: ofx.parse,
     asobancaria2001.SOURCE_FORMAT: asobancaria2001.parse,
     gateway_csv.SOURCE_FORMAT: gateway_csv.parse,
     billing_csv.SOURCE_FORMAT: billing_csv.parse,
+    stripe.SOURCE_FORMAT: stripe.parse,
+    adyen.SOURCE_FORMAT: adyen.parse,
+    paypal.SOURCE_FORMAT: paypal.parse,
+    mercadopago.SOURCE_FORMAT: mercadopago.parse,
+    gateway_mapped_csv.SOURCE_FORMAT: gateway_mapped_csv.parse,
+    ubl.SOURCE_FORMAT: ubl.parse,
+    dian_ubl.SOURCE_FORMAT: dian_ubl.parse,
+    facturx.SOURCE_FORMAT: facturx.parse,
+    invoices_mapped.SOURCE_FORMAT: invoices_mapped.parse,
 }
 
 

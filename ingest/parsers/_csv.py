@@ -20,9 +20,16 @@ class CsvRow:
         return self.values.get(column)
 
 
-def read_csv(content: bytes, file_name: str) -> tuple[list[str], list[CsvRow]]:
-    text = decode_text(content, file_name, ("utf-8",))
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def read_csv(
+    content: bytes,
+    file_name: str,
+    *,
+    delimiter: str = ",",
+    encodings: tuple[str, ...] = ("utf-8",),
+) -> tuple[list[str], list[CsvRow]]:
+    """Vendor reports may use another delimiter or a legacy encoding; ours use the defaults."""
+    text = decode_text(content, file_name, encodings)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [column.strip() for column in next(reader, [])]
         if not any(header):

@@ -68,6 +68,9 @@ AGREEMENT_COLUMNS = (
     "currency",
 )
 
+# Read when the export has them; older exports do not.
+OPTIONAL_COLUMNS = {"invoices": ("prepaid_amount",)}
+
 SEGMENTS = ("corporate", "sme", "individual")
 DOCUMENT_TYPES = ("invoice", "credit_note", "debit_note")
 
@@ -75,6 +78,7 @@ DOCUMENT_TYPES = ("invoice", "credit_note", "debit_note")
 def parse(content: bytes, file_name: str) -> ParsedFile:
     header, rows = read_csv(content, file_name)
     kind, columns, read_row = _layout(header, file_name)
+    columns = (*columns, *(name for name in OPTIONAL_COLUMNS.get(kind, ()) if name in header))
     warnings = require_columns(header, columns, file_name)
 
     parsed_rows = []
@@ -180,6 +184,14 @@ def _invoice(row: CsvRow) -> dict:
         raise record.error(
             "total_amount", f"{net_amount + tax_amount} (net_amount + tax_amount)", total_amount
         )
+    # Signed: a negative prepaid amount is an earlier balance the document adds.
+    prepaid_amount = None
+    if row["prepaid_amount"] is not None:
+        prepaid_amount = record.amount("prepaid_amount", row["prepaid_amount"], signed=True)
+        if prepaid_amount > total_amount:
+            raise record.error(
+                "prepaid_amount", f"at most the total_amount {total_amount}", prepaid_amount
+            )
     return {
         "document_id": record.required("document_id", row["document_id"]),
         "document_type": document_type,
@@ -193,6 +205,9 @@ def _invoice(row: CsvRow) -> dict:
         "total_amount": total_amount,
         "payment_reference": row["payment_reference"],
         "collection_reference": row["collection_reference"],
+        "prepaid_amount": prepaid_amount,
+        "document_uuid": None,
+        "related_document_uuid": None,
     }
 
 

@@ -119,3 +119,27 @@ def test_a_wrong_check_digit_error_gives_the_right_one(invalid_file):
         billing_csv.parse(*invalid_file("customers_wrong_nit_check_digit.csv"))
 
     assert "the check digit of 830054539 is 0" in str(raised.value)
+
+
+def test_an_optional_prepaid_column_is_read_signed_and_left_empty_when_absent(valid_file):
+    parsed = billing_csv.parse(*valid_file("invoices_andina_prepaid_20260515.csv"))
+    older_export = billing_csv.parse(*valid_file("invoices_andina_20260514.csv"))
+
+    assert [(row["document_id"], row["prepaid_amount"]) for row in parsed.rows["invoices"]] == [
+        ("FEA-000171", Decimal("1190000.00")),
+        ("FEA-000172", Decimal("-5000.00")),
+        ("FEA-000173", None),
+    ]
+    assert parsed.warnings == []
+    assert {row["prepaid_amount"] for row in older_export.rows["invoices"]} == {None}
+
+
+def test_a_prepaid_amount_above_the_total_is_refused(invalid_file):
+    with pytest.raises(ParseError) as raised:
+        billing_csv.parse(*invalid_file("invoices_prepaid_above_total.csv"))
+
+    assert (raised.value.record, raised.value.field, raised.value.found) == (
+        "line 2",
+        "prepaid_amount",
+        "1200000.00",
+    )

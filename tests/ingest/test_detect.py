@@ -11,6 +11,12 @@ from ingest.parsers import PARSERS
         ("camt053_v02_andina_20260514.xml", "camt053"),
         ("camt053_v08_datetimes.xml", "camt053"),
         ("mt940_davivienda_20260514.sta", "mt940"),
+        ("camt052_v08_bancolombia_intraday.xml", "camt052"),
+        ("camt054_v04_bancolombia_notification.xml", "camt054"),
+        ("mt942_davivienda_20260515.fin", "mt942"),
+        ("bai2_bancousa_20260514.bai2", "bai2"),
+        ("ofx_v102_bancolombia_20260515.ofx", "ofx"),
+        ("ofx_v211_bancousa_20260514.qfx", "ofx"),
         ("asobancaria_20098765432_20260514.txt", "asobancaria2001"),
         ("gateway_wompi_andina-ecommerce_20260514T0930.csv", "gateway_csv"),
         ("settlement_wompi_andina-ecommerce_20260514.csv", "gateway_csv"),
@@ -35,10 +41,26 @@ def test_an_mt940_inside_a_swift_envelope_is_recognised():
     assert detect_format(content, "envelope.fin") == "mt940"
 
 
+def test_an_interim_report_is_told_from_a_statement_by_its_floor_limit_and_missing_balance():
+    report = b"\x01\r\n:20:X\r\n:25:1\r\n:28C:1/1\r\n:34F:COP0,\r\n:13D:2605151200-0500\r\n-\x03"
+    statement = report.replace(b":34F:COP0,", b":60F:C260514COP0,00")
+
+    assert detect_format(report, "report.sta") == "mt942"
+    assert detect_format(statement, "statement.sta") == "mt940"
+
+
+def test_ofx_without_any_header_is_recognised_by_its_root_element():
+    assert detect_format(b"\r\n\r\n<OFX>\r\n<SIGNONMSGSRSV1>", "export.txt") == "ofx"
+
+
 @pytest.mark.parametrize(
     ("file_name", "field", "found"),
     [
-        ("camt054_notification.xml", "xmlns", "urn:iso:std:iso:20022:tech:xsd:camt.054.001.04"),
+        (
+            "pain002_payment_status_report.xml",
+            "xmlns",
+            "urn:iso:std:iso:20022:tech:xsd:pain.002.001.03",
+        ),
         ("unknown_format.txt", "format", "HEADER;STATEMENT;2026-05-14"),
         ("asobancaria_empty.txt", "file", "empty file (0 bytes)"),
     ],

@@ -17,8 +17,11 @@ renamed as (
         net_amount,
         tax_amount,
         total_amount,
+        prepaid_amount,
         payment_reference,
         collection_reference,
+        document_uuid,
+        related_document_uuid,
         file_id,
         record_number,
         arrived_at
