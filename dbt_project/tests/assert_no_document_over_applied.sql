@@ -1,6 +1,7 @@
--- A returned row is a document that payments and credit notes reduce by more
--- than its total: an invoice paid or credited beyond what it billed, or a
--- credit note used beyond its amount (application limits).
+-- A returned row is a document that payments, the taxes withheld from them
+-- and credit notes reduce by more than its total: an invoice paid or credited
+-- beyond what it billed, or a credit note used beyond its amount (application
+-- limits).
 with
 
 documents as (
@@ -19,7 +20,7 @@ reductions as (
     select
         company_id,
         document_id,
-        applied_amount
+        applied_amount + withheld_amount as applied_amount
     from payment_applications
     union all
     select

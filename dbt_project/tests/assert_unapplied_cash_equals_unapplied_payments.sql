@@ -1,6 +1,7 @@
 -- A returned row is a company and currency whose unapplied-cash (suspense)
 -- account differs from what its payments still have unapplied, less the
--- gateway refunds paid out of it.
+-- gateway refunds paid out of it and the advances documents consumed as
+-- prepaid.
 with
 
 journal_lines as (
@@ -13,6 +14,10 @@ payments as (
 
 gateway_transactions as (
     select * from {{ ref('int_gateway_transactions') }}
+),
+
+documents as (
+    select * from {{ ref('int_documents') }}
 ),
 
 ledger_balances as (
@@ -38,6 +43,15 @@ unapplied_movements as (
         -gross_amount as amount
     from gateway_transactions
     where transaction_type = 'refund'
+    union all
+    select
+        company_id,
+        currency,
+        case
+            when document_type = 'credit_note' then prepaid_amount
+            else -prepaid_amount
+        end as amount
+    from documents
 ),
 
 unapplied_balances as (

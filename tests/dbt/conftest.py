@@ -104,8 +104,15 @@ def dbt_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Warehou
             str(work_dir / "logs"),
         ]
         if select:
+            # Seeds are reference tables (rates, accounts) that models read: always load them.
             # Cautious: skip tests that also read models outside the selection.
-            command += ["--select", *select, "--indirect-selection", "cautious"]
+            command += [
+                "--select",
+                *select,
+                "resource_type:seed",
+                "--indirect-selection",
+                "cautious",
+            ]
         result = subprocess.run(
             command, env=environment, capture_output=True, text=True, check=False
         )

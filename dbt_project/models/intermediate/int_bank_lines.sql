@@ -42,6 +42,59 @@ versions as (
     from keyed
 ),
 
+latest as (
+    select * from versions
+    where version_rank = 1
+),
+
+-- A pending entry the bank later booked under a reference of its own is the
+-- same money: the booked line carries the payer's end-to-end id, and the same
+-- account, direction, amount and currency. Twins that share the entry
+-- reference are already one bank_line_id above.
+pending_twins as (
+    select
+        pending.bank_line_id as pending_line_id,
+        booked.bank_line_id as booked_line_id,
+        pending.first_arrived_at as pending_arrived_at
+    from latest as pending
+    inner join latest as booked
+        on
+            pending.company_id = booked.company_id
+            and pending.bank_account = booked.bank_account
+            and pending.currency = booked.currency
+            and pending.direction = booked.direction
+            and pending.entry_amount = booked.entry_amount
+            and pending.end_to_end_id = booked.end_to_end_id
+    where
+        pending.status = 'pending'
+        and booked.status = 'booked'
+),
+
+twin_arrivals as (
+    select
+        booked_line_id,
+        min(pending_arrived_at) as pending_arrived_at
+    from pending_twins
+    group by booked_line_id
+),
+
+-- The pending twin leaves; the booked line was known as soon as it arrived.
+without_pending_twins as (
+    select
+        latest.*,
+        least(
+            latest.first_arrived_at,
+            coalesce(twin_arrivals.pending_arrived_at, latest.first_arrived_at)
+        ) as known_at
+    from latest
+    left join twin_arrivals
+        on latest.bank_line_id = twin_arrivals.booked_line_id
+    where
+        latest.bank_line_id not in (
+            select pending_twins.pending_line_id from pending_twins
+        )
+),
+
 final as (
     select
         bank_line_id,
@@ -71,11 +124,10 @@ final as (
             remittance_text,
             counterparty_name
         )) as search_text,
-        first_arrived_at as known_at,
+        known_at,
         file_id,
         record_number
-    from versions
-    where version_rank = 1
+    from without_pending_twins
 )
 
 select * from final

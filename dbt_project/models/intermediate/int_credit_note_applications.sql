@@ -15,15 +15,18 @@ invoices as (
 ),
 
 -- Several credit notes on one invoice consume it in issue order; none may
--- take the invoice below zero.
+-- take the invoice below zero. Only what was not prepaid is there to credit.
 claims as (
     select
         credit_notes.company_id,
         credit_notes.document_id as credit_note_id,
         invoices.document_id,
-        credit_notes.total_amount as credit_note_amount,
-        invoices.total_amount as invoice_amount,
-        coalesce(sum(credit_notes.total_amount) over (
+        credit_notes.total_amount
+        - credit_notes.prepaid_amount as credit_note_amount,
+        invoices.total_amount - invoices.prepaid_amount as invoice_amount,
+        coalesce(sum(
+            credit_notes.total_amount - credit_notes.prepaid_amount
+        ) over (
             partition by invoices.company_id, invoices.document_id
             order by credit_notes.issue_date, credit_notes.document_id
             rows between unbounded preceding and 1 preceding

@@ -20,7 +20,8 @@ payable_documents as (
     select * from {{ ref('int_payable_documents') }}
 ),
 
--- The customer rule only sees what the reference rules left open.
+-- The customer rule only sees what the reference rules left open, taxes
+-- withheld included.
 open_after_references as (
     select
         payable_documents.company_id,
@@ -30,8 +31,10 @@ open_after_references as (
         payable_documents.known_at,
         payable_documents.opening_open_amount,
         payable_documents.opening_open_amount
-        - coalesce(sum(reference_applications.applied_amount), 0)
-            as open_amount,
+        - coalesce(sum(
+            reference_applications.applied_amount
+            + reference_applications.withheld_amount
+        ), 0) as open_amount,
         max(reference_applications.reconciled_at)
             as last_reference_reconciled_at
     from payable_documents

@@ -12,8 +12,24 @@ payment_applications as (
     select * from {{ ref('int_payment_applications') }}
 ),
 
--- Everything that reduces a document: credit notes and payments on an
--- invoice, invoices absorbing a credit note.
+withholding_applications as (
+    select * from {{ ref('int_withholding_applications') }}
+),
+
+withheld as (
+    select
+        company_id,
+        document_id,
+        payment_id,
+        sum(withheld_amount) as withheld_amount,
+        min(application_date) as application_date,
+        max(reconciled_at) as reconciled_at
+    from withholding_applications
+    group by company_id, document_id, payment_id
+),
+
+-- Everything that reduces a document: credit notes, payments and the taxes
+-- withheld from them on an invoice, invoices absorbing a credit note.
 settlements as (
     select
         company_id,
@@ -44,12 +60,22 @@ settlements as (
         reconciled_at,
         payment_id as settlement_id
     from payment_applications
+    union all
+    select
+        company_id,
+        document_id,
+        'withholding' as settlement_type,
+        withheld_amount as applied_amount,
+        application_date,
+        reconciled_at,
+        payment_id as settlement_id
+    from withheld
 ),
 
 running as (
     select
         settlements.*,
-        documents.total_amount,
+        documents.total_amount - documents.prepaid_amount as opened_amount,
         sum(settlements.applied_amount) over (
             partition by settlements.company_id, settlements.document_id
             order by
@@ -82,7 +108,7 @@ closing as (
         min(application_date) as fully_paid_date,
         min(cumulative_known_at) as fully_paid_known_at
     from running
-    where cumulative_amount >= total_amount
+    where cumulative_amount >= opened_amount
     group by company_id, document_id
 ),
 
@@ -94,8 +120,14 @@ totals as (
             case when settlement_type = 'credit_note' then applied_amount end
         ) as credited_amount,
         sum(
-            case when settlement_type != 'credit_note' then applied_amount end
-        ) as applied_amount
+            case
+                when settlement_type in ('payment', 'credit_note_use')
+                    then applied_amount
+            end
+        ) as applied_amount,
+        sum(
+            case when settlement_type = 'withholding' then applied_amount end
+        ) as withheld_amount
     from settlements
     group by company_id, document_id
 ),
@@ -112,6 +144,7 @@ final as (
         documents.total_amount,
         coalesce(totals.credited_amount, 0) as credited_amount,
         coalesce(totals.applied_amount, 0) as applied_amount,
+        coalesce(totals.withheld_amount, 0) as withheld_amount,
         -- A credit note's unused part is money owed back to the customer,
         -- so it counts against the receivable with a minus sign.
         case
@@ -119,8 +152,10 @@ final as (
         end
         * (
             documents.total_amount
+            - documents.prepaid_amount
             - coalesce(totals.credited_amount, 0)
             - coalesce(totals.applied_amount, 0)
+            - coalesce(totals.withheld_amount, 0)
         ) as open_amount,
         closing.fully_paid_date,
         closing.fully_paid_known_at

@@ -7,6 +7,9 @@ invoices as (
 versions as (
     select
         *,
+        coalesce(
+            prepaid_amount, cast(0 as decimal(18, 2))
+        ) as consumed_prepaid_amount,
         row_number() over (
             partition by company_id, document_id
             order by arrived_at, file_id, record_number
@@ -27,9 +30,12 @@ final as (
         net_amount,
         tax_amount,
         total_amount,
+        consumed_prepaid_amount as prepaid_amount,
+        -- a prepaid part never enters the receivable; the rest is opened
         case
-            when document_type = 'credit_note' then -total_amount
-            else total_amount
+            when document_type = 'credit_note'
+                then -(total_amount - consumed_prepaid_amount)
+            else total_amount - consumed_prepaid_amount
         end as signed_total_amount,
         upper(
             replace(trim(payment_reference), ' ', '')

@@ -27,9 +27,11 @@ final as (
         documents.due_date,
         documents.currency,
         documents.total_amount,
+        documents.prepaid_amount,
         coalesce(credited.credited_amount, 0) as credited_amount,
         documents.total_amount
-        - coalesce(credited.credited_amount, 0) as opening_open_amount,
+        - coalesce(credited.credited_amount, 0)
+        - documents.prepaid_amount as opening_open_amount,
         documents.payment_reference,
         documents.collection_reference,
         documents.known_at

@@ -32,6 +32,10 @@ receivable_movements as (
     select * from {{ ref('fct_receivable_movements') }}
 ),
 
+withholding_applications as (
+    select * from {{ ref('int_withholding_applications') }}
+),
+
 chart_of_accounts as (
     select * from {{ ref('chart_of_accounts') }}
 ),
@@ -46,6 +50,7 @@ invoices as (
         net_amount,
         tax_amount,
         total_amount,
+        prepaid_amount,
         case
             when document_type = 'debit_note' then 'debit_note_issued'
             else 'invoice_issued'
@@ -56,12 +61,21 @@ invoices as (
     where document_type in ('invoice', 'debit_note')
 ),
 
+-- a prepaid part was received before the invoice: it leaves the customer's
+-- advances instead of entering the receivable
 invoice_lines as (
     select
         *,
         1 as line_order,
         {{ receivable }} as account_code,
-        total_amount as signed_amount
+        total_amount - prepaid_amount as signed_amount
+    from invoices
+    union all
+    select
+        *,
+        4 as line_order,
+        {{ unapplied_cash }} as account_code,
+        prepaid_amount as signed_amount
     from invoices
     union all
     select
@@ -88,6 +102,7 @@ credit_notes as (
         net_amount,
         tax_amount,
         total_amount,
+        prepaid_amount,
         'credit_note_issued' as event_type,
         'Credit note ' || document_id || ' to customer ' || customer_id
             as description
@@ -114,7 +129,14 @@ credit_note_lines as (
         *,
         3 as line_order,
         {{ receivable }} as account_code,
-        -total_amount as signed_amount
+        -(total_amount - prepaid_amount) as signed_amount
+    from credit_notes
+    union all
+    select
+        *,
+        4 as line_order,
+        {{ unapplied_cash }} as account_code,
+        -prepaid_amount as signed_amount
     from credit_notes
 ),
 
@@ -367,6 +389,73 @@ application_lines as (
     from applications
 ),
 
+-- taxes a customer withheld are an advance on our own taxes (anticipo de
+-- impuestos), booked when its net payment is applied; the certificate that
+-- supports them comes later. One entry per payment and document: a debit per
+-- tax to its account and one credit to the receivable.
+withholdings as (
+    select
+        receivable_movements.company_id,
+        withholding_applications.application_id as source_id,
+        receivable_movements.posting_date as entry_date,
+        receivable_movements.currency,
+        withholding_applications.account_code,
+        -receivable_movements.movement_amount as withheld_amount,
+        'withholding_certified' as event_type,
+        'Taxes withheld by customer ' || withholding_applications.customer_id
+        || ' from payment '
+        || coalesce(payments.source_reference, payments.payment_id)
+        || ' on ' || receivable_movements.document_id as description
+    from receivable_movements
+    inner join withholding_applications
+        on
+            receivable_movements.company_id
+            = withholding_applications.company_id
+            and receivable_movements.source_id
+            = withholding_applications.withholding_application_id
+    inner join payments
+        on
+            receivable_movements.company_id = payments.company_id
+            and receivable_movements.payment_id = payments.payment_id
+    where receivable_movements.movement_type = 'withholding_applied'
+),
+
+withholding_lines as (
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        row_number() over (
+            partition by company_id, source_id
+            order by account_code
+        ) as line_order,
+        account_code,
+        withheld_amount as signed_amount
+    from withholdings
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        count(*) + 1 as line_order,
+        {{ receivable }} as account_code,
+        -sum(withheld_amount) as signed_amount
+    from withholdings
+    group by
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description
+),
+
 signed_lines as (
     select
         company_id,
@@ -439,6 +528,18 @@ signed_lines as (
         account_code,
         signed_amount
     from application_lines
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        line_order,
+        account_code,
+        signed_amount
+    from withholding_lines
 ),
 
 -- zero lines (an invoice without VAT, a payout that ties) carry no meaning

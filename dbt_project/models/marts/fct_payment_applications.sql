@@ -12,6 +12,19 @@ documents as (
     select * from {{ ref('int_documents') }}
 ),
 
+withholding_applications as (
+    select * from {{ ref('int_withholding_applications') }}
+),
+
+withheld as (
+    select
+        company_id,
+        application_id,
+        sum(withheld_amount) as withheld_amount
+    from withholding_applications
+    group by company_id, application_id
+),
+
 final as (
     select
         applications.company_id,
@@ -24,6 +37,11 @@ final as (
         payments.source_format,
         payments.source_reference,
         applications.applied_amount,
+        -- taxes the customer withheld beside the cash: together they are
+        -- what the application settled on the document
+        cast(
+            coalesce(withheld.withheld_amount, 0) as decimal(18, 2)
+        ) as withheld_amount,
         applications.currency,
         applications.match_rule,
         applications.match_score,
@@ -49,6 +67,10 @@ final as (
         on
             applications.company_id = documents.company_id
             and applications.document_id = documents.document_id
+    left join withheld
+        on
+            applications.company_id = withheld.company_id
+            and applications.application_id = withheld.application_id
 )
 
 select * from final

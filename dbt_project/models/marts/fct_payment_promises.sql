@@ -69,6 +69,7 @@ as_of as (
     where is_as_of_date
 ),
 
+-- tax the customer withheld from a payment counts as paid, like the cash
 paid_in_window as (
     select
         windows.company_id,
@@ -79,7 +80,8 @@ paid_in_window as (
         on
             windows.company_id = receivable_movements.company_id
             and windows.document_id = receivable_movements.document_id
-            and receivable_movements.movement_type = 'payment_applied'
+            and receivable_movements.movement_type
+            in ('payment_applied', 'withholding_applied')
             and receivable_movements.posting_date
             between windows.promise_made_date and windows.grace_end_date
     inner join as_of

@@ -20,6 +20,10 @@ credit_note_applications as (
     select * from {{ ref('int_credit_note_applications') }}
 ),
 
+withholding_applications as (
+    select * from {{ ref('int_withholding_applications') }}
+),
+
 documents_issued as (
     select
         company_id,
@@ -54,6 +58,28 @@ payments_applied as (
         on
             payment_applications.company_id = documents.company_id
             and payment_applications.document_id = documents.document_id
+),
+
+-- a tax the customer withheld from its payment settles the document on the
+-- payment's posting date, one movement per tax
+withholdings_applied as (
+    select
+        withholding_applications.company_id,
+        'withholding_applied' as movement_type,
+        withholding_applications.document_id,
+        withholding_applications.withholding_application_id as source_id,
+        withholding_applications.payment_id,
+        greatest(
+            withholding_applications.application_date, documents.issue_date
+        ) as posting_date,
+        withholding_applications.reconciled_at as known_at,
+        -withholding_applications.withheld_amount as movement_amount,
+        withholding_applications.currency
+    from withholding_applications
+    inner join documents
+        on
+            withholding_applications.company_id = documents.company_id
+            and withholding_applications.document_id = documents.document_id
 ),
 
 credit_note_links as (
@@ -119,6 +145,8 @@ movements as (
     select * from documents_issued
     union all
     select * from payments_applied
+    union all
+    select * from withholdings_applied
     union all
     select * from credit_notes_applied
     union all

@@ -245,6 +245,7 @@ latest_agreements as (
     from agreement_positions
 ),
 
+-- tax the customer withheld from a payment counts as paid, like the cash
 agreement_payments as (
     select
         latest_agreements.company_id,
@@ -256,7 +257,8 @@ agreement_payments as (
         on
             latest_agreements.company_id = known_movements.company_id
             and latest_agreements.document_id = known_movements.document_id
-            and known_movements.movement_type = 'payment_applied'
+            and known_movements.movement_type
+            in ('payment_applied', 'withholding_applied')
             and latest_agreements.agreement_date <= known_movements.posting_date
             and latest_agreements.reminder_date
             >= known_movements.actionable_from_date
