@@ -19,7 +19,7 @@ DBT := $(BIN)/dbt
 DBT_DIRS := --project-dir $(CURDIR)/dbt_project --profiles-dir $(CURDIR)/dbt_project
 CONSTRAINTS := $(wildcard constraints.txt)
 
-.PHONY: help venv install demo parse run test lint dev clean
+.PHONY: help venv install demo parse run dbt test lint dev clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) \
@@ -54,6 +54,11 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 run: install demo parse $(DAGSTER_HOME)/dagster.yaml ## Land the inbox, build the warehouse, write reminders and the dashboard
 	$(BIN)/python -m orchestration.cli run
 	$(BIN)/python -m orchestration.cli summary
+
+# The same environment and directories as `make run`, so the profile finds the warehouse.
+dbt: install ## Run dbt on the warehouse: make dbt ARGS="build --vars '{as_of_date: 2026-09-30}'"
+	$(if $(strip $(ARGS)),,$(error usage: make dbt ARGS="build --vars '{as_of_date: 2026-09-30}'"))
+	$(DBT) $(ARGS) $(DBT_DIRS)
 
 test: install ## Run the test suite
 	$(BIN)/pytest -q -n 2

@@ -60,6 +60,14 @@ def format_amount_es_co(amount: Decimal | None, currency: str) -> str:
     return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {currency}"
 
 
+def whole_units(amount: Number | None) -> Decimal | None:
+    """The amount rounded half up to whole pesos (or dollars): a cost per document is an
+    average, and its centavos are noise to a treasurer."""
+    if _is_missing(amount):
+        return None
+    return Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
 def format_rate_es_co(rate: Number | None) -> str:
     """A 0-1 ratio as `87,5 %`."""
     if _is_missing(rate):

@@ -17,34 +17,44 @@ from orchestration.resources import warehouse_path
 connection = duckdb.connect(str(warehouse_path()), read_only=True)
 
 # %% [markdown]
-# Open items by company and aging bucket, oldest last.
+# Open items by company, currency and aging bucket, oldest last. Every sum of money in
+# this notebook is grouped by currency: pesos and dollars never add up.
 
 # %%
 connection.sql(
     """
     select
         company_id,
+        currency,
         aging_bucket,
         count(*) as document_count,
         sum(open_amount) as open_amount,
-        any_value(currency) as currency,
     from fct_open_items
-    group by all
-    order by company_id, min(days_past_due)
+    group by company_id, currency, aging_bucket
+    order by
+        company_id,
+        currency,
+        list_position(
+            ['current', '1-30', '31-60', '61-90', '91+', 'unapplied_credit'],
+            aging_bucket
+        )
     """
 ).show(max_width=120)
 
 # %% [markdown]
-# The ten customers with the most past-due balance.
+# The ten customers with the most past-due balance in each company and currency: a peso
+# balance is not ranked against a dollar one.
 
 # %%
 connection.sql(
     """
-    select company_id, customer_id, customer_name, segment, past_due_amount, currency,
+    select company_id, currency, customer_id, customer_name, segment, past_due_amount,
     from dim_customers
     where past_due_amount > 0
-    order by past_due_amount desc
-    limit 10
+    qualify row_number() over (
+        partition by company_id, currency order by past_due_amount desc, customer_id
+    ) <= 10
+    order by company_id, currency, past_due_amount desc, customer_id
     """
 ).show(max_width=120)
 
@@ -54,11 +64,11 @@ connection.sql(
 # %%
 connection.sql(
     """
-    select company_id, reason_code, count(*) as payment_count,
+    select company_id, currency, reason_code, count(*) as payment_count,
         sum(unapplied_amount) as unapplied_amount,
     from fct_payment_exceptions
-    group by all
-    order by company_id, payment_count desc
+    group by company_id, currency, reason_code
+    order by company_id, currency, payment_count desc
     """
 ).show(max_width=120)
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from ingest.config import PROJECT_ROOT
+from orchestration.warehouse_lock import WarehouseBusyError, ensure_warehouse_writable
 
 app = typer.Typer(help="recaudo: from the invoice and the bank file to the journal entry.")
 
@@ -33,6 +34,16 @@ def run(
 ) -> None:
     """Land the inbox, build the warehouse, write due reminders and the dashboard."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from orchestration.resources import RecaudoPaths
+    from orchestration.summary import dbt_log_path
+
+    # A reader left open would stop dbt hundreds of log lines into the run; say so now.
+    recaudo = RecaudoPaths()
+    try:
+        ensure_warehouse_writable(recaudo.warehouse_path)
+    except WarehouseBusyError as error:
+        typer.echo(f"recaudo run: {error}", err=True)
+        raise typer.Exit(code=1) from error
     ensure_dagster_home()
 
     # Imported here: loading the definitions reads the dbt manifest.
@@ -40,14 +51,13 @@ def run(
 
     from orchestration.definitions import defs
     from orchestration.defs.reminders.assets import ReminderOutboxConfig
-    from orchestration.resources import RecaudoPaths
 
     run_config = dg.RunConfig(
         ops={"reminder_outbox": ReminderOutboxConfig(evaluation_date=evaluation_date)},
         loggers={"console": {"config": {"log_level": "INFO"}}},
     )
     # dbt's own per-node lines go to a file: the console keeps one line per phase.
-    dbt_log = RecaudoPaths().paths.root / "logs" / "dbt_build.log"
+    dbt_log = dbt_log_path(recaudo.paths)
     dbt_log.parent.mkdir(parents=True, exist_ok=True)
     with (
         dg.DagsterInstance.get() as instance,
@@ -66,12 +76,17 @@ def run(
 
 @app.command()
 def summary() -> None:
-    """Print what the last run loaded, applied and reported, from the warehouse (read-only)."""
-    from orchestration.resources import RecaudoPaths
-    from orchestration.summary import collect_summary, render_summary
+    """Print the last run's landing outcome, then the warehouse it left (read-only)."""
+    ensure_dagster_home()
+    import dagster as dg
 
+    from orchestration.resources import RecaudoPaths
+    from orchestration.summary import collect_summary, last_landing, render_summary
+
+    with dg.DagsterInstance.get() as instance:
+        landing = last_landing(instance)
     recaudo = RecaudoPaths()
-    run_summary = collect_summary(recaudo.warehouse_path, recaudo.paths)
+    run_summary = collect_summary(recaudo.warehouse_path, recaudo.paths, landing)
     render_summary(run_summary, recaudo.warehouse_path, recaudo.paths, Console(width=120))
 
 

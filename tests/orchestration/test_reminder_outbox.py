@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from email import policy
 from email.parser import BytesParser
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow.parquet as pq
@@ -15,7 +16,9 @@ from orchestration.defs.reminders.outbox import (
 )
 
 COMPANIES = [{"company_id": "andina", "legal_name": "Distribuidora Andina S.A.S."}]
-WRITTEN_AT = datetime(2025, 3, 20, 13, 30, tzinfo=UTC)
+BOGOTA = ZoneInfo("America/Bogota")
+# Late in the evening in Bogota, already the next day in UTC: far from 07:00 either way.
+WRITTEN_AT = datetime(2025, 3, 21, 2, 30, tzinfo=UTC)
 
 
 def make_reminder(**overrides) -> Reminder:
@@ -57,7 +60,28 @@ def test_a_due_reminder_is_written_as_an_eml_with_recipient_amount_and_reference
     assert "7709998000017-0001001" in body
     assert "13 de marzo de 2025" in body
     assert "7 días de vencimiento" in body
-    assert message["Date"].datetime == WRITTEN_AT
+
+
+def test_a_weekday_reminder_is_dated_at_seven_in_bogota_on_its_day_not_when_it_was_written(
+    tmp_path,
+):
+    paths = Paths(tmp_path)
+
+    write_outbox([make_reminder()], paths, COMPANIES, now=WRITTEN_AT)
+
+    message = read_eml(paths.outbox / "andina-FE1001-overdue_7.eml")
+    assert message["Date"].datetime == datetime(2025, 3, 20, 7, 0, tzinfo=BOGOTA)
+    assert message["Date"].endswith("07:00:00 -0500")
+
+
+def test_a_saturday_reminder_is_dated_at_eight_when_the_law_lets_contact_start(tmp_path):
+    paths = Paths(tmp_path)
+    reminder = make_reminder(reminder_date=date(2025, 3, 22))
+
+    write_outbox([reminder], paths, COMPANIES, now=WRITTEN_AT)
+
+    message = read_eml(paths.outbox / "andina-FE1001-overdue_7.eml")
+    assert message["Date"].datetime == datetime(2025, 3, 22, 8, 0, tzinfo=BOGOTA)
 
 
 def test_each_written_reminder_is_logged_in_the_raw_reminder_log_with_its_outbox_path(tmp_path):
@@ -125,6 +149,38 @@ def test_an_sms_step_is_addressed_to_the_phone_digits_at_the_sms_gateway(tmp_pat
     assert message["To"].addresses[0].addr_spec == "573005550142@sms.example"
     assert message["X-Recaudo-Channel"] == "sms"
     assert "$1.234.567" in message.get_content()
+
+
+def sms_text(tmp_path, reminder_date: date) -> str:
+    paths = Paths(tmp_path)
+    reminder = make_reminder(
+        reminder_id="andina-FE1001-sms",
+        contact_channel="sms",
+        contact_address="+57 300 555 0142",
+        reminder_date=reminder_date,
+    )
+    write_outbox([reminder], paths, COMPANIES, now=WRITTEN_AT)
+    return read_eml(paths.outbox / "andina-FE1001-sms.eml").get_content()
+
+
+def test_an_sms_for_an_overdue_invoice_says_it_is_overdue_since_its_due_date(tmp_path):
+    text = sms_text(tmp_path, reminder_date=date(2025, 3, 20))
+
+    assert "vencida desde el 13 de marzo de 2025" in text
+    assert "con vencimiento" not in text
+
+
+def test_an_sms_before_the_due_date_announces_the_due_date(tmp_path):
+    text = sms_text(tmp_path, reminder_date=date(2025, 3, 10))
+
+    assert "con vencimiento el 13 de marzo de 2025" in text
+    assert "vencida" not in text
+
+
+def test_an_sms_on_the_due_date_says_the_invoice_is_due_today(tmp_path):
+    text = sms_text(tmp_path, reminder_date=date(2025, 3, 13))
+
+    assert "vence hoy, 13 de marzo de 2025" in text
 
 
 def test_a_customer_without_an_email_address_is_reported_and_nothing_is_written(tmp_path):

@@ -1,14 +1,29 @@
+import io
+import re
+import shutil
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from rich.console import Console
 
 from ingest.config import Paths
 from ingest.schemas import FILE_RECEIPTS
-from orchestration.summary import collect_summary
+from orchestration.resources import RecaudoPaths
+from orchestration.summary import (
+    LandingOutcome,
+    RunSummary,
+    collect_summary,
+    last_landing,
+    render_summary,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 
 
 @pytest.fixture
@@ -68,8 +83,9 @@ def run_warehouse(tmp_path):
     return warehouse
 
 
-def write_receipts(paths: Paths, outcomes: list[str]) -> None:
+def write_receipts(paths: Paths, outcomes: list[str], warnings: dict[int, str] | None = None):
     now = datetime(2025, 3, 21, 12, tzinfo=UTC)
+    warnings = warnings or {}
     rows = [
         {
             "file_id": f"f{number}",
@@ -80,6 +96,7 @@ def write_receipts(paths: Paths, outcomes: list[str]) -> None:
             "outcome": outcome,
             "row_count": 1,
             "error_message": "bad record" if outcome == "quarantined" else None,
+            "warning_message": warnings.get(number),
         }
         for number, outcome in enumerate(outcomes)
     ]
@@ -88,6 +105,12 @@ def write_receipts(paths: Paths, outcomes: list[str]) -> None:
         pa.Table.from_pylist(rows, schema=FILE_RECEIPTS),
         paths.kind_dir("file_receipts") / "receipts.parquet",
     )
+
+
+def rendered(summary: RunSummary, paths: Paths) -> str:
+    console = Console(file=io.StringIO(), width=200, record=True)
+    render_summary(summary, paths.root / "warehouse.duckdb", paths, console)
+    return console.export_text()
 
 
 def test_the_summary_counts_files_payments_and_exceptions(run_warehouse, tmp_path):
@@ -132,3 +155,84 @@ def test_the_summary_states_dso_at_the_as_of_date_and_t0_and_cost_over_the_trail
     assert all_channels.cost_per_collected_document_amount == Decimal("966.67")
     assert gateway.dso_days is None
     assert gateway.t0_reconciled_rate == Decimal("0.750000")
+
+
+def test_the_summary_lists_files_loaded_with_warnings_but_not_duplicates(run_warehouse, tmp_path):
+    paths = Paths(tmp_path)
+    write_receipts(
+        paths,
+        ["loaded", "loaded", "duplicate"],
+        warnings={
+            1: "file_1.txt: no rows\nfile_1.txt: a file of this name was landed before",
+            2: "file_2.txt: same content as file_0.txt, loaded before",
+        },
+    )
+
+    summary = collect_summary(run_warehouse, paths)
+
+    assert summary.warned_files == [
+        ("file_1.txt", "file_1.txt: no rows\nfile_1.txt: a file of this name was landed before")
+    ]
+
+
+def test_the_last_landing_is_the_outcome_of_the_latest_landed_files_materialization(tmp_path):
+    from orchestration.defs.ingest.assets import landed_files
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(FIXTURES / "valid" / "customers_andina_20260430.csv", inbox)
+    shutil.copy(FIXTURES / "invalid" / "unknown_format.txt", inbox)
+    resources = {"recaudo": RecaudoPaths(data_dir=str(tmp_path))}
+    instance = dg.DagsterInstance.ephemeral()
+
+    first = dg.materialize([landed_files], resources=resources, instance=instance)
+    after_first = last_landing(instance)
+    second = dg.materialize([landed_files], resources=resources, instance=instance)
+    after_second = last_landing(instance)
+
+    assert after_first.run_id == first.run_id
+    assert (after_first.files_loaded, after_first.files_quarantined) == (1, 1)
+    assert after_first.files_unchanged == 0
+    # The second run finds both files already landed and lands nothing new.
+    assert after_second.run_id == second.run_id
+    assert (after_second.files_loaded, after_second.files_quarantined) == (0, 0)
+    assert after_second.files_unchanged == 2
+
+
+def test_the_summary_prints_this_runs_landing_apart_from_the_warehouse_totals(tmp_path):
+    landing = LandingOutcome(
+        run_id="0123456789abcdef",
+        landed_at=datetime(2026, 11, 2, 11, 0, tzinfo=UTC),
+        files_loaded=3,
+        files_duplicate=1,
+        files_quarantined=2,
+        files_unchanged=40,
+    )
+    summary = RunSummary(landing=landing, file_outcomes={"loaded": 43, "quarantined": 2})
+
+    text = rendered(summary, Paths(tmp_path))
+
+    assert "what this run did" not in text
+    assert "This run's landing (run 01234567, 2026-11-02 06:00 Bogota)" in text
+    assert re.search(r"already landed by an earlier run +│ +40 │", text)
+    assert "The warehouse after this run: every file landed so far" in text
+    assert re.search(r"loaded / duplicates / quarantined +│ +43 / 0 / 2 │", text)
+    assert "over the last 30 days" in text
+    assert "dbt_build.log" in text
+
+
+def test_the_summary_lists_ten_files_of_each_kind_and_counts_the_rest(tmp_path):
+    quarantined = [
+        (f"bad_{number:02}.txt", f"bad_{number:02}.txt: record 3") for number in range(12)
+    ]
+    warned = [("statement.sta", "statement.sta: no rows\nstatement.sta: name reused")]
+    summary = RunSummary(quarantined_files=quarantined, warned_files=warned)
+
+    text = rendered(summary, Paths(tmp_path))
+
+    assert "bad_09.txt: record 3" in text
+    assert "bad_10.txt" not in text
+    assert "... and 2 more" in text
+    # The file name is not repeated before a message that already starts with it.
+    assert "bad_00.txt: bad_00.txt" not in text
+    assert "warning statement.sta: no rows statement.sta: name reused" in text

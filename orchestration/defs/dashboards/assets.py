@@ -3,6 +3,7 @@
 import dagster as dg
 
 from dashboards.treasury import build_treasury_dashboard
+from ingest.config import CompanyRegistry
 from orchestration.defs.dbt.assets import mart_key
 from orchestration.resources import RecaudoPaths
 
@@ -20,7 +21,7 @@ def treasury_dashboard(
     context: dg.AssetExecutionContext, recaudo: RecaudoPaths
 ) -> dg.MaterializeResult:
     output_path = build_treasury_dashboard(
-        recaudo.warehouse_path, recaudo.paths.dashboards / "treasury.html"
+        recaudo.warehouse_path, recaudo.paths.dashboards / "treasury.html", CompanyRegistry.load()
     )
     context.log.info(f"wrote the treasury dashboard to {output_path}")
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(output_path))})

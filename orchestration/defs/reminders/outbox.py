@@ -8,7 +8,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from email import policy
 from email.headerregistry import Address
@@ -33,6 +33,10 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 # Email-to-SMS gateways take the phone number as the local part of the address.
 SMS_GATEWAY_DOMAIN = "sms.example"
+
+# Ley 2300 de 2023: collection contact Monday to Friday from 07:00, Saturday from 08:00.
+WEEKDAY_CONTACT_START = time(7)
+SATURDAY_CONTACT_START = time(8)
 
 
 @dataclass(frozen=True)
@@ -178,11 +182,18 @@ def recipient(reminder: Reminder) -> str | None:
     return address if "@" in address else None
 
 
+def contact_start(reminder_date: date) -> datetime:
+    """The first hour the law lets a reminder reach the customer on its day, in Bogota.
+
+    It dates the message, so the Date header says when the reminder is meant to arrive
+    rather than when a run happened to render it.
+    """
+    start = SATURDAY_CONTACT_START if reminder_date.weekday() == 5 else WEEKDAY_CONTACT_START
+    return datetime.combine(reminder_date, start, tzinfo=BOGOTA)
+
+
 def render_reminder(
-    reminder: Reminder,
-    sender: Sender,
-    written_at: datetime,
-    environment: jinja2.Environment,
+    reminder: Reminder, sender: Sender, environment: jinja2.Environment
 ) -> EmailMessage:
     to_address = recipient(reminder)
     if to_address is None:
@@ -208,7 +219,7 @@ def render_reminder(
     message["From"] = Address(display_name=sender.display_name, addr_spec=sender.address)
     message["To"] = Address(display_name=reminder.customer_name or "", addr_spec=to_address)
     message["Subject"] = subject
-    message["Date"] = format_datetime(written_at.astimezone(BOGOTA))
+    message["Date"] = format_datetime(contact_start(reminder.reminder_date))
     # Stable per reminder, so a gateway that sees the same message twice can drop one.
     message["Message-ID"] = f"<{reminder.reminder_id}@{sender.domain}>"
     message["X-Recaudo-Reminder-Id"] = reminder.reminder_id
@@ -250,7 +261,7 @@ def write_outbox(
             result.unreachable_ids.append(reminder.reminder_id)
             continue
 
-        message = render_reminder(reminder, senders[reminder.company_id], written_at, environment)
+        message = render_reminder(reminder, senders[reminder.company_id], environment)
         eml_path.write_bytes(message.as_bytes(policy=policy.SMTP))
         result.written_ids.append(reminder.reminder_id)
         to_log.append(reminder)
