@@ -19,7 +19,7 @@ DBT := $(BIN)/dbt
 DBT_DIRS := --project-dir $(CURDIR)/dbt_project --profiles-dir $(CURDIR)/dbt_project
 CONSTRAINTS := $(wildcard constraints.txt)
 
-.PHONY: help venv install demo parse run dbt test lint dev clean
+.PHONY: help venv install demo parse run dbt test lint bench dev clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) \
@@ -66,7 +66,10 @@ test: install ## Run the test suite
 lint: install ## ruff and sqlfluff, as CI runs them
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project/models
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
+
+bench: install ## Cash-application benchmark against the demo answer key (about a minute)
+	$(BIN)/python -m bench.cash_application
 
 dev: install parse $(DAGSTER_HOME)/dagster.yaml ## Dagster UI on http://localhost:3000, with sensors and schedule
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

@@ -123,7 +123,7 @@ GATEWAY_TRANSACTIONS = _schema(
     pa.field("gateway", pa.string(), nullable=False),
     pa.field("merchant_account", pa.string(), nullable=False),
     pa.field("transaction_id", pa.string(), nullable=False),
-    # charge | refund
+    # charge | refund | chargeback | chargeback_reversal | fee | adjustment; signs: _gateway.py
     pa.field("transaction_type", pa.string(), nullable=False),
     pa.field("created_at", TIMESTAMP, nullable=False),
     pa.field("merchant_reference", pa.string()),

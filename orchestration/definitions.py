@@ -6,6 +6,7 @@ import dagster as dg
 from orchestration.defs.dashboards import definitions as dashboards
 from orchestration.defs.dbt import definitions as dbt
 from orchestration.defs.ingest import definitions as ingest
+from orchestration.defs.quality import definitions as quality
 from orchestration.defs.reminders import definitions as reminders
 from orchestration.jobs import daily_refresh_schedule, main_job
 from orchestration.resources import RecaudoPaths
@@ -15,6 +16,7 @@ defs = dg.Definitions.merge(
     dbt.defs,
     reminders.defs,
     dashboards.defs,
+    quality.defs,
     dg.Definitions(
         jobs=[main_job],
         schedules=[daily_refresh_schedule],

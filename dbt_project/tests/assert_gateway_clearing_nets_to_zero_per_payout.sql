@@ -1,6 +1,7 @@
--- A returned row is a gateway payout the bank has settled whose charges and
--- refunds do not clear to zero in the gateway clearing account: the payout
--- differs from its transactions' gross less fees (gateway clearing control).
+-- A returned row is a gateway payout the bank has settled whose transactions
+-- (charges, refunds, chargebacks, fees, adjustments) and payout entry do not
+-- clear to zero in the gateway clearing account: the payout differs from its
+-- transactions' gross less fees (gateway clearing control).
 with
 
 journal_lines as (
@@ -29,17 +30,15 @@ transaction_lines as (
     inner join gateway_transactions
         on
             clearing_lines.company_id = gateway_transactions.company_id
-            and (
-                (
-                    clearing_lines.event_type = 'gateway_charge_captured'
-                    and clearing_lines.source_id
-                    = gateway_transactions.payment_id
-                )
-                or (
-                    clearing_lines.event_type = 'gateway_refund_issued'
-                    and clearing_lines.source_id
-                    = gateway_transactions.transaction_id
-                )
+            and clearing_lines.source_id
+            = gateway_transactions.gateway_transaction_id
+            and clearing_lines.event_type in (
+                'gateway_charge_captured',
+                'gateway_refund_issued',
+                'gateway_chargeback_received',
+                'gateway_chargeback_reversed',
+                'gateway_adjustment_booked',
+                'gateway_fee_charged'
             )
 ),
 

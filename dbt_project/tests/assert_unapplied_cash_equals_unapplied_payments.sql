@@ -1,7 +1,7 @@
 -- A returned row is a company and currency whose unapplied-cash (suspense)
 -- account differs from what its payments still have unapplied, less the
--- gateway refunds paid out of it and the advances documents consumed as
--- prepaid.
+-- gateway refunds and chargebacks paid out of it (plus their reversals and
+-- adjustments) and the advances documents consumed as prepaid.
 with
 
 journal_lines as (
@@ -40,9 +40,16 @@ unapplied_movements as (
     select
         company_id,
         currency,
-        -gross_amount as amount
+        case
+            when transaction_type in ('refund', 'chargeback')
+                then -gross_amount
+            else gross_amount
+        end as amount
     from gateway_transactions
-    where transaction_type = 'refund'
+    where
+        transaction_type in (
+            'refund', 'chargeback', 'chargeback_reversal', 'adjustment'
+        )
     union all
     select
         company_id,

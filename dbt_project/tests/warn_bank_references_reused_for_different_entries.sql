@@ -1,6 +1,7 @@
--- A returned row is a bank entry reference that arrived with more than one
--- amount, direction or currency: recaudo keeps every version as its own line,
--- and a controller should check whether the bank corrected or reused it.
+-- A returned row is a bank entry reference that names more than one entry
+-- (another amount, direction or currency, or the same line twice in one
+-- file): recaudo keeps every one as its own line, and a controller should
+-- check whether the bank corrected or reused it.
 {{ config(severity='warn') }}
 
 with

@@ -11,7 +11,6 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from ingest.errors import ParseError
 from ingest.parsed import ParsedFile
 from ingest.parsers._csv import CsvRow, read_csv, require_columns
 
@@ -54,7 +53,7 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
             transactions.append(_transaction(row))
         else:
             payout_rows.append(row)
-    _refuse_repeated_transactions(transactions, file_name)
+    warnings += _repeated_transactions(transactions, file_name)
 
     payouts = [_payout(row, transactions) for row in payout_rows]
     _check_payouts(payouts, payout_rows, transactions)
@@ -126,19 +125,27 @@ def _transaction(row: CsvRow) -> dict:
     return transaction
 
 
-def _refuse_repeated_transactions(transactions: list[dict], file_name: str) -> None:
-    first_line: dict[tuple, int] = {}
+def _repeated_transactions(transactions: list[dict], file_name: str) -> list[str]:
+    """One file is either a notification or a settlement, never both views of a transaction,
+    so an id listed twice in it names two transactions: both are kept and reported."""
+    first_line: dict[tuple[str, str, str], int] = {}
+    warnings = []
     for transaction in transactions:
-        key = (transaction["gateway"], transaction["transaction_id"])
+        key = (
+            transaction["gateway"],
+            transaction["merchant_account"],
+            transaction["transaction_id"],
+        )
         if key in first_line:
-            raise ParseError(
-                file_name,
-                f"line {transaction['record_number']}",
-                "transaction_id",
-                f"a transaction id not already used on line {first_line[key]}",
-                transaction["transaction_id"],
+            warnings.append(
+                f"{file_name}: transaction id {transaction['transaction_id']} of "
+                f"{transaction['gateway']} account {transaction['merchant_account']} is on "
+                f"line {first_line[key]} and line {transaction['record_number']}; both load "
+                "as separate transactions, so check with the gateway that they are two"
             )
-        first_line[key] = transaction["record_number"]
+        else:
+            first_line[key] = transaction["record_number"]
+    return warnings
 
 
 def _payout(row: CsvRow, transactions: list[dict]) -> dict:

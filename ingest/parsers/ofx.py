@@ -9,8 +9,9 @@ next day. So the file reaches it decoded here, every non-ASCII letter written as
 reference and empty elements removed; and dates, FITIDs, currencies and balances are read
 here from the same tags, while the library gives amounts, names and memos.
 
-One `bank_lines` row per STMTTRN with its FITID as the entry reference: FITIDs are unique per
-account, so a transaction downloaded again in an overlapping file is one entry in dbt. One
+One `bank_lines` row per STMTTRN with its FITID as the entry reference: FITIDs should be unique
+per account, so a transaction downloaded again in an overlapping file is one entry in dbt. A
+FITID the bank reuses within a statement keeps both transactions and warns. One
 `bank_statements` row per STMTRS or CCSTMTRS, the ledger balance as its closing balance. OFX
 states no opening balance, so `balances_tie` stays empty.
 """
@@ -231,7 +232,8 @@ class _StatementReader:
         )
 
     def _checked_transactions(self, tag: Tag, name: str, number: int) -> list[_Transaction]:
-        """FITID and posting date of every STMTTRN, each FITID once in the statement."""
+        """FITID and posting date of every STMTTRN. A bank that gives one FITID to two
+        transactions still made both: they are kept, with a warning, never merged."""
         checked: list[_Transaction] = []
         by_fitid: dict[str, _Transaction] = {}
         for position, transaction in enumerate(tag.find_all("stmttrn"), 1):
@@ -249,15 +251,15 @@ class _StatementReader:
             posted_date = _ofx_date(record, "DTPOSTED", _text(transaction, "dtposted"))
             if posted_date is None:
                 raise record.error("DTPOSTED", "the date the transaction was posted", "nothing")
+            checked.append(_Transaction(transaction, record, fitid, posted_date))
             if fitid in by_fitid:
-                raise record.error(
-                    "FITID",
-                    "an id no other transaction of the account has "
-                    f"(also on {by_fitid[fitid].record.label})",
-                    fitid,
+                self.warnings.append(
+                    f"{self.file_name}: FITID {fitid} is given to {by_fitid[fitid].record.label} "
+                    f"and to {record.label}; both load as separate entries, so check with the "
+                    "bank that they are two transactions"
                 )
-            by_fitid[fitid] = _Transaction(transaction, record, fitid, posted_date)
-            checked.append(by_fitid[fitid])
+            else:
+                by_fitid[fitid] = checked[-1]
         return checked
 
     def _currency(self, tag: Tag, record: Record, transactions: list[_Transaction]) -> str:

@@ -109,12 +109,30 @@ def test_the_payout_error_states_the_net_its_transactions_add_up_to(invalid_file
     assert "162510.33, the net of the 2 transactions" in str(raised.value)
 
 
-def test_a_transaction_listed_twice_in_one_report_is_refused(valid_file):
+def test_a_transaction_id_listed_twice_in_one_report_keeps_both_rows_and_warns(valid_file):
     content, name = valid_file(NOTIFICATION)
     repeated = content + content.splitlines(keepends=True)[1]
 
-    with pytest.raises(ParseError) as raised:
-        gateway_csv.parse(repeated, name)
+    parsed = gateway_csv.parse(repeated, name)
 
-    assert raised.value.record == "line 4"
-    assert "line 2" in raised.value.expected
+    transactions = parsed.rows["gateway_transactions"]
+    assert [(row["transaction_id"], row["record_number"]) for row in transactions] == [
+        ("TX-1001", 2),
+        ("TX-1002", 3),
+        ("TX-1001", 4),
+    ]
+    [warning] = parsed.warnings
+    assert "transaction id TX-1001" in warning
+    assert "line 2 and line 4" in warning
+
+
+def test_a_transaction_id_reused_by_another_merchant_account_is_not_reported(valid_file):
+    content, name = valid_file(NOTIFICATION)
+    other_account = content.splitlines(keepends=True)[1].replace(
+        b"andina-ecommerce", b"andina-marketplace"
+    )
+
+    parsed = gateway_csv.parse(content + other_account, name)
+
+    assert len(parsed.rows["gateway_transactions"]) == 3
+    assert parsed.warnings == []

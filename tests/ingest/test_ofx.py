@@ -139,13 +139,19 @@ def test_a_broken_transaction_is_refused_naming_it(invalid_file, file_name, fiel
     )
 
 
-def test_a_fitid_given_to_two_transactions_is_refused_naming_both(invalid_file):
-    with pytest.raises(ParseError) as raised:
-        ofx.parse(*invalid_file("ofx_fitid_used_twice.ofx"))
+def test_a_fitid_given_to_two_transactions_keeps_both_and_warns_naming_both(valid_file):
+    parsed = ofx.parse(*valid_file("ofx_fitid_used_twice.ofx"))
 
-    assert raised.value.record == "STMTRS 1, STMTTRN 2 (line 46)"
-    assert raised.value.found == "BCOL-OFX-0001"
-    assert "STMTRS 1, STMTTRN 1 (line 39)" in raised.value.expected
+    lines = parsed.rows["bank_lines"]
+    assert [(line["entry_reference"], line["amount"], line["record_number"]) for line in lines] == [
+        ("BCOL-OFX-0001", Decimal("1190000.00"), 39),
+        ("BCOL-OFX-0001", Decimal("250000.00"), 46),
+    ]
+    assert parsed.rows["bank_statements"][0]["entry_count"] == 2
+    [warning] = parsed.warnings
+    assert "FITID BCOL-OFX-0001" in warning
+    assert "STMTRS 1, STMTTRN 1 (line 39)" in warning
+    assert "STMTRS 1, STMTTRN 2 (line 46)" in warning
 
 
 def test_a_transaction_without_a_fitid_is_refused_since_it_could_load_twice(valid_file):

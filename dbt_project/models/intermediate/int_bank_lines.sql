@@ -4,6 +4,27 @@ bank_lines as (
     select * from {{ ref('stg_bank__bank_lines') }}
 ),
 
+-- Two lines of one file with the same reference, direction, amount and
+-- currency are two entries (two equal transfers the bank gave one reference):
+-- numbering them within the file keeps both, while the same statement
+-- delivered again merges with them occurrence by occurrence.
+occurrences as (
+    select
+        *,
+        row_number() over (
+            partition by
+                file_id,
+                company_id,
+                bank_account,
+                upper(trim(entry_reference)),
+                direction,
+                entry_amount,
+                currency
+            order by record_number
+        ) as occurrence_number
+    from bank_lines
+),
+
 keyed as (
     select
         *,
@@ -23,8 +44,9 @@ keyed as (
             'direction',
             'cast(entry_amount as varchar)',
             'currency',
+            'cast(occurrence_number as varchar)',
         ]) }} as bank_line_id
-    from bank_lines
+    from occurrences
 ),
 
 versions as (

@@ -188,27 +188,36 @@ receipt_lines as (
     from receipts
 ),
 
--- a refund gives back its gross and the gateway returns the fee it took, so
--- refunds enter a payout with every amount negative
+-- each row moves the merchant's gateway balance by its stored amounts times
+-- its sign (ingest/parsers/_gateway.py): a refund or chargeback gives back
+-- its gross, less the fee the gateway returns. A fee row was already moved
+-- out of clearing into fees on its own, so the payout clears that amount.
 payout_transactions as (
     select
         company_id,
         payout_id,
         sum(
             case
-                when transaction_type = 'refund' then -gross_amount
+                when transaction_type = 'fee'
+                    then -(fee_amount + coalesce(fee_tax_amount, 0))
+                when transaction_type in ('refund', 'chargeback')
+                    then -gross_amount
                 else gross_amount
             end
         ) as gross_amount,
         sum(
             case
-                when transaction_type = 'refund' then -fee_amount
+                when transaction_type = 'fee' then 0
+                when transaction_type in ('refund', 'chargeback')
+                    then -fee_amount
                 else fee_amount
             end
         ) as fee_amount,
         sum(
             case
-                when transaction_type = 'refund' then -fee_tax_amount
+                when transaction_type = 'fee' then 0
+                when transaction_type in ('refund', 'chargeback')
+                    then -fee_tax_amount
                 else fee_tax_amount
             end
         ) as fee_tax_amount
@@ -302,23 +311,38 @@ payout_lines_signed as (
     from payouts
 ),
 
--- the money a refund returns was the customer's; it leaves the customer's
--- unapplied balance, and any invoice it had paid stays for a person to reopen
-refunds as (
+-- the money a refund or chargeback takes back was the customer's; it leaves
+-- the customer's unapplied balance, and any invoice it had paid stays for a
+-- person to reopen. A chargeback reversal gives it back, and an adjustment
+-- moves it by its own sign.
+customer_reversals as (
     select
         company_id,
-        transaction_id as source_id,
+        gateway_transaction_id as source_id,
         payment_date as entry_date,
         currency,
-        gross_amount,
-        'gateway_refund_issued' as event_type,
-        'Gateway refund ' || transaction_id || ' of '
+        case
+            when transaction_type in ('refund', 'chargeback')
+                then -gross_amount
+            else gross_amount
+        end as clearing_amount,
+        case transaction_type
+            when 'refund' then 'gateway_refund_issued'
+            when 'chargeback' then 'gateway_chargeback_received'
+            when 'chargeback_reversal' then 'gateway_chargeback_reversed'
+            else 'gateway_adjustment_booked'
+        end as event_type,
+        'Gateway ' || replace(transaction_type, '_', ' ') || ' '
+        || transaction_id || ' of '
         || coalesce(merchant_reference, 'no reference') as description
     from gateway_transactions
-    where transaction_type = 'refund'
+    where
+        transaction_type in (
+            'refund', 'chargeback', 'chargeback_reversal', 'adjustment'
+        )
 ),
 
-refund_lines as (
+customer_reversal_lines as (
     select
         company_id,
         source_id,
@@ -328,8 +352,8 @@ refund_lines as (
         description,
         1 as line_order,
         {{ unapplied_cash }} as account_code,
-        gross_amount as signed_amount
-    from refunds
+        -clearing_amount as signed_amount
+    from customer_reversals
     union all
     select
         company_id,
@@ -340,8 +364,63 @@ refund_lines as (
         description,
         2 as line_order,
         {{ gateway_clearing }} as account_code,
-        -gross_amount as signed_amount
-    from refunds
+        clearing_amount as signed_amount
+    from customer_reversals
+),
+
+-- a fee row (a monthly invoice, a chargeback fee) is the gateway's own cost,
+-- taken from the balance it pays out; no customer is involved
+gateway_fee_charges as (
+    select
+        company_id,
+        gateway_transaction_id as source_id,
+        payment_date as entry_date,
+        currency,
+        fee_amount,
+        coalesce(fee_tax_amount, 0) as fee_tax_amount,
+        'gateway_fee_charged' as event_type,
+        'Gateway fee ' || transaction_id || ' of ' || gateway
+        || ' account ' || merchant_account as description
+    from gateway_transactions
+    where transaction_type = 'fee'
+),
+
+gateway_fee_lines as (
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        1 as line_order,
+        {{ gateway_fees }} as account_code,
+        fee_amount as signed_amount
+    from gateway_fee_charges
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        2 as line_order,
+        {{ vat_deductible }} as account_code,
+        fee_tax_amount as signed_amount
+    from gateway_fee_charges
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        3 as line_order,
+        {{ gateway_clearing }} as account_code,
+        -(fee_amount + fee_tax_amount) as signed_amount
+    from gateway_fee_charges
 ),
 
 applications as (
@@ -515,7 +594,19 @@ signed_lines as (
         line_order,
         account_code,
         signed_amount
-    from refund_lines
+    from customer_reversal_lines
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        line_order,
+        account_code,
+        signed_amount
+    from gateway_fee_lines
     union all
     select
         company_id,
