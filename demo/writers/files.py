@@ -4,6 +4,7 @@ import csv
 import io
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ class Inbox:
         return dict(sorted(Counter(kind for kind, _ in self.written).items()))
 
 
-def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+def csv_bytes(header: Sequence[str], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

@@ -7,25 +7,9 @@ from demo.gateway import GATEWAY, GatewayCharge, Payout
 from demo.money import decimal_text
 from demo.writers.files import Inbox, csv_bytes
 
-COLUMNS = [
-    "record_type",
-    "gateway",
-    "merchant_account",
-    "transaction_id",
-    "transaction_type",
-    "created_at",
-    "merchant_reference",
-    "payment_method",
-    "payer_name",
-    "payer_email",
-    "currency",
-    "gross_amount",
-    "fee_amount",
-    "fee_tax_amount",
-    "net_amount",
-    "payout_id",
-    "payout_date",
-]
+# The gateway layout is defined once, by the parser that reads it.
+from ingest.parsers.gateway_csv import COLUMNS
+
 CURRENCY = "COP"
 NOTIFICATION_WINDOW = timedelta(minutes=30)
 NOTIFICATION_DELAY = timedelta(minutes=2)

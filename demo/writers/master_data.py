@@ -8,55 +8,14 @@ from demo.money import decimal_text
 from demo.world import Company, Customer, Document, Scale, World
 from demo.writers.files import Inbox, csv_bytes
 
-CUSTOMER_COLUMNS = [
-    "company_tax_id",
-    "customer_id",
-    "customer_name",
-    "tax_id",
-    "segment",
-    "email",
-    "phone",
-    "bank_account",
-    "payment_terms_days",
-]
-INVOICE_COLUMNS = [
-    "company_tax_id",
-    "document_id",
-    "document_type",
-    "related_document_id",
-    "customer_id",
-    "issue_date",
-    "due_date",
-    "currency",
-    "net_amount",
-    "tax_amount",
-    "total_amount",
-    "payment_reference",
-    "collection_reference",
-]
-PROMISE_COLUMNS = [
-    "company_tax_id",
-    "promise_id",
-    "customer_id",
-    "document_id",
-    "promised_amount",
-    "currency",
-    "promise_made_date",
-    "promised_payment_date",
-    "contact_channel",
-    "cancelled_date",
-]
-AGREEMENT_COLUMNS = [
-    "company_tax_id",
-    "agreement_id",
-    "customer_id",
-    "document_id",
-    "agreement_date",
-    "instalment_number",
-    "instalment_due_date",
-    "instalment_amount",
-    "currency",
-]
+# The billing layouts are defined once, by the parser that reads them.
+from ingest.parsers.billing_csv import (
+    AGREEMENT_COLUMNS,
+    CUSTOMER_COLUMNS,
+    INVOICE_COLUMNS,
+    PROMISE_COLUMNS,
+)
+
 CURRENCY = "COP"
 
 
