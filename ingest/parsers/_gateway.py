@@ -411,19 +411,32 @@ def pay_out_in_order(events: list[BalanceEvent], file_name: str, gateway_name: s
     return warnings
 
 
-def refuse_repeated_transactions(transactions: list[dict], file_name: str, field: str) -> None:
-    first_line: dict[tuple[str, str], int] = {}
+def repeated_transactions(transactions: list[dict], file_name: str) -> list[str]:
+    """One warning per transaction id a report lists more than once for the same account and
+    type; every row is kept. Gateways scope ids per account, and a report lists each event
+    once, so a repeated id names distinct transactions that the gateway should confirm."""
+    lines: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
     for transaction in transactions:
-        key = (transaction["gateway"], transaction["transaction_id"])
-        if key in first_line:
-            raise ParseError(
-                file_name,
-                f"line {transaction['record_number']}",
-                field,
-                f"a transaction not already listed on line {first_line[key]}",
-                transaction["transaction_id"],
-            )
-        first_line[key] = transaction["record_number"]
+        key = (
+            transaction["gateway"],
+            transaction["merchant_account"],
+            transaction["transaction_id"],
+            transaction["transaction_type"],
+        )
+        lines[key].append(transaction["record_number"])
+    return [
+        f"{file_name}: transaction id {transaction_id} ({transaction_type}) of {gateway} "
+        f"account {merchant_account} is on lines {_listed(numbers)}; each loads as a separate "
+        "transaction, so check with the gateway that they are distinct"
+        for (gateway, merchant_account, transaction_id, transaction_type), numbers in lines.items()
+        if len(numbers) > 1
+    ]
+
+
+def _listed(numbers: list[int]) -> str:
+    """2 and 4; 2, 4 and 7."""
+    written = [str(number) for number in numbers]
+    return f"{', '.join(written[:-1])} and {written[-1]}"
 
 
 def gateway_file(

@@ -9,6 +9,7 @@ with other numbers.
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,6 +20,13 @@ from ingest.errors import ParseError
 from ingest.parsers._values import Record, clean, decode_text
 
 ENCODINGS = ("utf-8", "cp1252")
+# DOS code pages of Central European banks and some Latin American cores: cp850 first, since
+# the Spanish letters it writes are letters in cp852 as well but not the reverse.
+DOS_ENCODINGS = ("cp850", "cp852")
+# Signs a cp1252 statement may carry beside its letters; any other non-letter (a box-drawing
+# piece, a fraction, a negation sign) means the bytes were written in another code page.
+# Written as escapes: euro, degree, curly quotes, en and em dash, ellipsis, bullet, guillemets.
+_TEXT_SIGNS = frozenset("\u20ac\u00b0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022\u00ab\u00bb")
 NO_REFERENCE = "NONREF"
 
 _TAG = re.compile(r":(\d{2}[A-Z]?|NS):")
@@ -73,7 +81,7 @@ class Block:
 def statement_blocks(content: bytes, file_name: str) -> list[Block]:
     """Cuts the file at each `:20:`; lines outside a statement (bank headers, the SWIFT
     envelope, the `-` that closes a statement) belong to none."""
-    text = decode_text(content, file_name, ENCODINGS)
+    text = statement_text(content, file_name)
     blocks: list[Block] = []
     current: Block | None = None
     for number, raw_line in enumerate(text.splitlines(), start=1):
@@ -92,6 +100,39 @@ def statement_blocks(content: bytes, file_name: str) -> list[Block]:
     if not blocks:
         raise ParseError(file_name, "line 1", ":20:", "a SWIFT statement starting with :20:")
     return blocks
+
+
+def statement_text(content: bytes, file_name: str) -> str:
+    """The text in UTF-8, else in the first of cp1252, cp850 and cp852 whose non-ASCII
+    characters all read as letters. A cp1252 reading with odd signs is kept when no DOS
+    code page reads better, as before; bytes no code page reads as text are refused."""
+    try:
+        return decode_text(content, file_name, ("utf-8",))
+    except ParseError:
+        pass
+
+    readings = {}
+    for encoding in ("cp1252", *DOS_ENCODINGS):
+        try:
+            readings[encoding] = content.decode(encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            continue
+    for text in readings.values():
+        if all(_reads_as_text(character) for character in text if not character.isascii()):
+            return text
+    if "cp1252" in readings:
+        return readings["cp1252"]
+    try:
+        return decode_text(content, file_name, ENCODINGS)
+    except ParseError as error:
+        error.expected = "text in utf-8, cp1252, or cp850 or cp852 with letters, not symbols"
+        raise
+
+
+def _reads_as_text(character: str) -> bool:
+    # Modifier letters (category Lm) are left out: cp1252 has two of them where DOS code
+    # pages put Polish and Czech letters.
+    return unicodedata.category(character) in {"Lu", "Ll", "Lt", "Lo"} or (character in _TEXT_SIGNS)
 
 
 def _without_transmission_marks(line: str) -> str:

@@ -29,7 +29,7 @@ from ingest.parsers._gateway import (
     net_of,
     payout_row,
     read_report,
-    refuse_repeated_transactions,
+    repeated_transactions,
     stored_amounts,
     transaction_row,
     zone,
@@ -92,9 +92,8 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
                 unknown_types.add(row[columns.type])
             transactions.append(_transaction(row, columns, record_type, batch_key))
             batch_keys.append(batch_key)
-    refuse_repeated_transactions(transactions, file_name, columns.modification_reference)
-
-    warnings = _check_batches(transactions, batch_keys, payouts, transfers, columns, file_name)
+    warnings = repeated_transactions(transactions, file_name)
+    warnings += _check_batches(transactions, batch_keys, payouts, transfers, columns, file_name)
     if unknown_types:
         warnings.append(
             f"{file_name}: record types loaded as adjustments: {', '.join(sorted(unknown_types))}"

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from ingest.parsed import ParsedFile
 from ingest.parsers._csv import CsvRow, read_csv, require_columns
+from ingest.parsers._gateway import repeated_transactions
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
             transactions.append(_transaction(row))
         else:
             payout_rows.append(row)
-    warnings += _repeated_transactions(transactions, file_name)
+    warnings += repeated_transactions(transactions, file_name)
 
     payouts = [_payout(row, transactions) for row in payout_rows]
     _check_payouts(payouts, payout_rows, transactions)
@@ -123,29 +124,6 @@ def _transaction(row: CsvRow) -> dict:
                 transaction["net_amount"],
             )
     return transaction
-
-
-def _repeated_transactions(transactions: list[dict], file_name: str) -> list[str]:
-    """One file is either a notification or a settlement, never both views of a transaction,
-    so an id listed twice in it names two transactions: both are kept and reported."""
-    first_line: dict[tuple[str, str, str], int] = {}
-    warnings = []
-    for transaction in transactions:
-        key = (
-            transaction["gateway"],
-            transaction["merchant_account"],
-            transaction["transaction_id"],
-        )
-        if key in first_line:
-            warnings.append(
-                f"{file_name}: transaction id {transaction['transaction_id']} of "
-                f"{transaction['gateway']} account {transaction['merchant_account']} is on "
-                f"line {first_line[key]} and line {transaction['record_number']}; both load "
-                "as separate transactions, so check with the gateway that they are two"
-            )
-        else:
-            first_line[key] = transaction["record_number"]
-    return warnings
 
 
 def _payout(row: CsvRow, transactions: list[dict]) -> dict:

@@ -36,7 +36,7 @@ from ingest.parsers._gateway import (
     net_of,
     payout_mismatch,
     payout_row,
-    refuse_repeated_transactions,
+    repeated_transactions,
     transaction_row,
 )
 
@@ -56,11 +56,7 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
             skipped += 1
             continue
         transactions.append(reader.transaction(row))
-    refuse_repeated_transactions(
-        transactions, file_name, reader.column("transaction_id") or "transaction_id"
-    )
-
-    warnings = []
+    warnings = repeated_transactions(transactions, file_name)
     payouts = _payouts(reader, rows, transactions, warnings)
     if skipped:
         warnings.append(

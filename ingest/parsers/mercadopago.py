@@ -40,7 +40,7 @@ from ingest.parsers._gateway import (
     pay_out_in_order,
     payout_row,
     read_report,
-    refuse_repeated_transactions,
+    repeated_transactions,
     stored_amounts,
     transaction_row,
 )
@@ -97,8 +97,8 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
 
     transactions = [event.transaction for event in report.events if event.transaction]
     payouts = [event.payout for event in report.events if event.payout]
-    refuse_repeated_transactions(transactions, file_name, columns.source_id)
-    warnings = pay_out_in_order(report.events, file_name, "Mercado Pago")
+    warnings = repeated_transactions(transactions, file_name)
+    warnings += pay_out_in_order(report.events, file_name, "Mercado Pago")
     report.check_balances_around_payouts(payouts)
     if report.held_lines:
         warnings.append(

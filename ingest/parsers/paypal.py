@@ -40,7 +40,7 @@ from ingest.parsers._gateway import (
     pay_out_in_order,
     payout_row,
     read_report,
-    refuse_repeated_transactions,
+    repeated_transactions,
     stored_amounts,
     transaction_row,
     zone,
@@ -165,8 +165,8 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
         (event.payout for event in events if event.payout is not None),
         key=lambda item: item["record_number"],
     )
-    refuse_repeated_transactions(transactions, file_name, columns["transaction_id"])
 
+    warnings += repeated_transactions(transactions, file_name)
     warnings += pay_out_in_order(events, file_name, "PayPal")
     skipped = [line for line, kind in kinds.items() if kind == NO_CASH]
     if skipped:

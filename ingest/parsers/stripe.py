@@ -29,7 +29,7 @@ from ingest.parsers._gateway import (
     net_of,
     payout_row,
     read_report,
-    refuse_repeated_transactions,
+    repeated_transactions,
     stored_amounts,
     transaction_row,
 )
@@ -123,9 +123,8 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
         if category not in TYPES_BY_CATEGORY and category not in KNOWN_ADJUSTMENTS:
             unknown_categories.add(category)
         transactions.append(_transaction(row, columns, category))
-    refuse_repeated_transactions(transactions, file_name, columns.transaction_id)
-
-    warnings = _link_payouts(payouts, payout_records, transactions, file_name)
+    warnings = repeated_transactions(transactions, file_name)
+    warnings += _link_payouts(payouts, payout_records, transactions, file_name)
     payouts += _payouts_named_by_transactions(transactions, rows, payouts, columns, warnings)
     if unknown_categories:
         warnings.append(

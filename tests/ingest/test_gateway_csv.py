@@ -122,8 +122,8 @@ def test_a_transaction_id_listed_twice_in_one_report_keeps_both_rows_and_warns(v
         ("TX-1001", 4),
     ]
     [warning] = parsed.warnings
-    assert "transaction id TX-1001" in warning
-    assert "line 2 and line 4" in warning
+    assert "transaction id TX-1001 (charge)" in warning
+    assert "is on lines 2 and 4;" in warning
 
 
 def test_a_transaction_id_reused_by_another_merchant_account_is_not_reported(valid_file):

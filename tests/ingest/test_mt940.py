@@ -112,6 +112,7 @@ def test_a_closing_balance_that_does_not_follow_from_the_lines_loads_with_a_warn
         # The library would read 5000 and stop at the letter O.
         ("mt940_amount_with_stray_letter.sta", "line 6", ":60F:", "C260513COP5000O00,00"),
         ("mt940_interim_report_without_balances.sta", "line 1", ":60F:", None),
+        # cp850 and cp852 read these bytes as box-drawing pieces, not as letters.
         ("mt940_bytes_in_no_known_encoding.sta", "line 12", "encoding", "byte 81"),
     ],
 )
@@ -146,3 +147,50 @@ def test_a_statement_inside_a_swift_envelope_reads_like_the_bare_statement(valid
     assert [line["remittance_text"] for line in wrapped] == [
         line["remittance_text"] for line in bare
     ]
+
+
+CP852_STATEMENT = "mt940_cp852_czech_payer_20260514.sta"
+
+
+def test_a_statement_in_the_dos_code_page_cp852_keeps_czech_and_polish_letters(valid_file):
+    parsed = mt940.parse(*valid_file(CP852_STATEMENT))
+
+    first, _, third = parsed.rows["bank_lines"]
+    assert first["counterparty_name"] == "MICHAŁ ČERMÁK DVOŘÁK"
+    assert first["remittance_text"] == (
+        "MICHAŁ ČERMÁK DVOŘÁK CTA 0012345678 PAGO FACTURA FEA-000123"
+    )
+    assert third["remittance_text"] == (
+        "Úhrada faktury FEA-000130 Přibyl a syn, Žďár nad Sázavou FEA-000131 SALDO NIT 900123456-8"
+    )
+
+
+def test_the_cp852_fixture_is_not_utf8_and_reads_as_symbols_in_cp1252(valid_file):
+    content, _ = valid_file(CP852_STATEMENT)
+
+    # Guards the fixture itself: read as cp1252 the payer would be garbled, not refused.
+    assert "MICHAŁ" not in content.decode("cp1252", errors="replace")
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")
+
+
+def test_a_statement_in_the_dos_code_page_cp850_keeps_spanish_letters(valid_file):
+    content, name = valid_file(DAVIVIENDA_STATEMENT)
+    in_cp850 = content.replace("ÑANDÚ".encode("cp1252"), "ÑANDÚ".encode("cp850")).replace(
+        b"COMISION MANEJO", "COMISIÓN MANEJO".encode("cp850")
+    )
+
+    parsed = mt940.parse(in_cp850, name)
+
+    first, second, _ = parsed.rows["bank_lines"]
+    assert first["counterparty_name"] == "COMERCIALIZADORA ÑANDÚ S.A.S."
+    assert second["remittance_text"] == "COMISIÓN MANEJO CUENTA"
+
+
+def test_a_cp1252_statement_with_typographic_quotes_stays_cp1252(valid_file):
+    content, name = valid_file(DAVIVIENDA_STATEMENT)
+    quoted = content.replace(b"COMISION MANEJO", "“COMISIÓN” MANEJO".encode("cp1252"))
+
+    parsed = mt940.parse(quoted, name)
+
+    assert parsed.rows["bank_lines"][1]["remittance_text"] == "“COMISIÓN” MANEJO CUENTA"

@@ -157,3 +157,25 @@ def test_the_missing_account_error_says_which_column_to_add(invalid_file):
 
     assert "account_id" in raised.value.expected
     assert "does not say whose it is" in raised.value.expected
+
+
+def test_a_balance_transaction_id_listed_twice_keeps_both_rows_and_warns(valid_file):
+    content, name = valid_file(BALANCE)
+    repeated = content + content.splitlines(keepends=True)[3]
+
+    parsed = stripe.parse(repeated, name)
+
+    climate_orders = [
+        (row["transaction_id"], row["record_number"], row["net_amount"])
+        for row in parsed.rows["gateway_transactions"]
+        if row["transaction_id"] == "txn_3PB003"
+    ]
+    assert climate_orders == [
+        ("txn_3PB003", 4, Decimal("-1.00")),
+        ("txn_3PB003", 6, Decimal("-1.00")),
+    ]
+    [repeated_warning] = [warning for warning in parsed.warnings if "txn_3PB003" in warning]
+    assert repeated_warning.startswith(
+        f"{BALANCE}: transaction id txn_3PB003 (adjustment) of stripe account acct_1AndinaUS "
+        "is on lines 4 and 6;"
+    )
