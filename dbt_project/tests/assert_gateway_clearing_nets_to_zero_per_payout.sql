@@ -2,6 +2,7 @@
 -- (charges, refunds, chargebacks, fees, adjustments) and payout entry do not
 -- clear to zero in the gateway clearing account: the payout differs from its
 -- transactions' gross less fees (gateway clearing control).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_journal_entries'}}}) }}
 with
 
 journal_lines as (

@@ -1,7 +1,10 @@
 -- A returned row is a document or payment in a currency other than the
 -- cost-model currency: kpi_daily adds amounts without converting them, so
 -- its figures for that company mix currencies.
-{{ config(severity='warn') }}
+{{ config(
+    severity='warn',
+    meta={'dagster': {'ref': {'name': 'kpi_daily'}}},
+) }}
 
 with
 

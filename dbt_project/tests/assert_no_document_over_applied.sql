@@ -2,6 +2,7 @@
 -- and credit notes reduce by more than its total: an invoice paid or credited
 -- beyond what it billed, or a credit note used beyond its amount (application
 -- limits).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_payment_applications'}}}) }}
 with
 
 documents as (

@@ -1,5 +1,6 @@
 -- A returned row is a payment whose applications add up to more than the
 -- payment itself (application limits).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_payment_applications'}}}) }}
 with
 
 payments as (

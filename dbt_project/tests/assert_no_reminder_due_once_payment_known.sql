@@ -1,5 +1,6 @@
 -- A returned row is a reminder scheduled as due on a day when the full
 -- settlement of its document was already known before the 07:00 send time.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_reminder_schedule'}}}) }}
 with
 
 reminders as (

@@ -1,6 +1,7 @@
 -- A returned row is a company and currency whose receivable control account
 -- at the as-of date differs from the sum of its open items (the
 -- subledger equals the general ledger).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_open_items'}}}) }}
 with
 
 journal_lines as (

@@ -2,6 +2,7 @@
 -- account differs from what its payments still have unapplied, less the
 -- gateway refunds and chargebacks paid out of it (plus their reversals and
 -- adjustments) and the advances documents consumed as prepaid.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_journal_entries'}}}) }}
 with
 
 journal_lines as (

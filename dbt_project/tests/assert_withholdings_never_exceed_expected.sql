@@ -2,6 +2,9 @@
 -- the rate in force on the payment date allows on the documents the payment
 -- settled; documents of customers outside the withholding-agent segments
 -- allow none.
+{{ config(
+    meta={'dagster': {'ref': {'name': 'int_withholding_applications'}}},
+) }}
 {%- set agent_segments = var('withholding_agent_segments') %}
 with
 
