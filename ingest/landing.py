@@ -103,6 +103,31 @@ def land_inbox(
     return summary
 
 
+def land_inbox_file(
+    paths: Paths, registry: CompanyRegistry, file_name: str, now: datetime | None = None
+) -> FileOutcome:
+    """Lands the one inbox file at `file_name` (relative to the inbox, `/`-separated) exactly
+    as `land_inbox` would, so one file can be landed again without touching the others."""
+    path = paths.inbox / file_name
+    if not path.is_file() or not path.resolve().is_relative_to(paths.inbox.resolve()):
+        raise FileNotFoundError(
+            f"{file_name}: expected a file inside the inbox {paths.inbox}, found none"
+        )
+    for folder in (paths.raw_files, paths.quarantine, paths.kind_dir(RECEIPTS)):
+        folder.mkdir(parents=True, exist_ok=True)
+    receipts = _ReceiptIndex(paths.kind_dir(RECEIPTS))
+
+    outcome, rows_by_kind = _land_file(path, paths, registry, receipts, now or datetime.now(UTC))
+    log.info(
+        "landed inbox file %s: %s, %d rows %s",
+        outcome.file_name,
+        outcome.outcome,
+        outcome.row_count,
+        dict(sorted(rows_by_kind.items())),
+    )
+    return outcome
+
+
 def ensure_empty_sources(paths: Paths) -> None:
     """Gives every raw folder an empty Parquet file with its schema, so dbt's globs match
     even before the first file of a kind arrives."""

@@ -8,7 +8,7 @@ from orchestration.defs.dbt import definitions as dbt
 from orchestration.defs.ingest import definitions as ingest
 from orchestration.defs.quality import definitions as quality
 from orchestration.defs.reminders import definitions as reminders
-from orchestration.jobs import daily_refresh_schedule, main_job
+from orchestration.jobs import daily_refresh_schedule, land_file_job, main_job
 from orchestration.resources import RecaudoPaths
 
 defs = dg.Definitions.merge(
@@ -18,7 +18,7 @@ defs = dg.Definitions.merge(
     dashboards.defs,
     quality.defs,
     dg.Definitions(
-        jobs=[main_job],
+        jobs=[main_job, land_file_job],
         schedules=[daily_refresh_schedule],
         resources={"recaudo": RecaudoPaths()},
     ),

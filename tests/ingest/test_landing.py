@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ingest.config import CompanyRegistry, Paths
-from ingest.landing import ensure_empty_sources, land_inbox
+from ingest.landing import ensure_empty_sources, land_inbox, land_inbox_file
 from ingest.parsers import PARSERS
 from ingest.schemas import FILE_RECEIPTS, KINDS, SYSTEM_TABLES
 
@@ -337,3 +337,32 @@ def test_a_statement_in_its_account_currency_loads(registry, paths):
 
     assert [outcome.outcome for outcome in summary.outcomes] == ["loaded"]
     assert {row["currency"] for row in read_kind(paths, "bank_lines")} == {"COP"}
+
+
+def test_landing_one_named_inbox_file_leaves_the_others_alone(paths, registry):
+    drop(paths, CAMT)
+    drop(paths, ASOBANCARIA, name=f"bancos/{ASOBANCARIA}")
+
+    first = land_inbox_file(paths, registry, f"bancos/{ASOBANCARIA}", now=FIRST_RUN_AT)
+    again = land_inbox_file(paths, registry, f"bancos/{ASOBANCARIA}", now=SECOND_RUN_AT)
+
+    assert (first.outcome, first.company_id, first.file_name) == (
+        "loaded",
+        "andina",
+        f"bancos/{ASOBANCARIA}",
+    )
+    assert first.row_count == len(read_kind(paths, "collection_lines")) > 0
+    assert read_kind(paths, "bank_lines") == []
+    assert again.outcome == "unchanged"
+    # The whole inbox afterwards lands only the file not landed alone.
+    summary = land_inbox(paths, registry, now=SECOND_RUN_AT)
+    assert (summary.files_loaded, summary.files_unchanged) == (1, 1)
+
+
+def test_landing_a_name_that_is_not_in_the_inbox_names_the_file_and_the_inbox(paths, registry):
+    drop(paths, CAMT)
+
+    with pytest.raises(FileNotFoundError, match=f"extracto_perdido.xml: .*{paths.inbox}"):
+        land_inbox_file(paths, registry, "extracto_perdido.xml")
+    with pytest.raises(FileNotFoundError, match="inside the inbox"):
+        land_inbox_file(paths, registry, f"../{paths.inbox.name}/{CAMT}/..")

@@ -58,6 +58,7 @@ def test_the_definitions_load_with_the_python_assets_and_the_dbt_models(defs, as
     keys = asset_graph.get_all_asset_keys()
     expected = {
         "landed_files",
+        "inbox_file",
         "business_calendar",
         "stg_billing__invoices",
         "int_payments",
@@ -98,11 +99,24 @@ def test_the_dashboard_is_downstream_of_the_kpi_and_aging_marts(asset_graph):
     assert BUSINESS_CALENDAR in ancestors(asset_graph, dg.AssetKey("treasury_dashboard"))
 
 
-def test_the_main_job_materialises_every_asset_one_step_at_a_time(defs, asset_graph):
+def test_the_main_job_materialises_every_asset_but_the_per_file_one_step_at_a_time(
+    defs, asset_graph
+):
     job = defs.resolve_job_def("main_job")
 
     assert job.executor_def.name == "in_process"
-    assert set(job.asset_layer.selected_asset_keys) == set(asset_graph.materializable_asset_keys)
+    assert set(job.asset_layer.selected_asset_keys) == (
+        set(asset_graph.materializable_asset_keys) - {dg.AssetKey("inbox_file")}
+    )
+    assert job.partitions_def is None
+
+
+def test_the_land_file_job_lands_one_inbox_file_partition(defs, asset_graph):
+    job = defs.resolve_job_def("land_file_job")
+
+    assert set(job.asset_layer.selected_asset_keys) == {dg.AssetKey("inbox_file")}
+    assert job.partitions_def == dg.DynamicPartitionsDefinition(name="inbox_files")
+    assert asset_graph.get(dg.AssetKey("inbox_file")).group_name == "ingest"
 
 
 def test_the_daily_schedule_starts_the_main_job_at_six_in_bogota(defs):
@@ -111,27 +125,6 @@ def test_the_daily_schedule_starts_the_main_job_at_six_in_bogota(defs):
     assert schedule.job_name == "main_job"
     assert schedule.cron_schedule == "0 6 * * *"
     assert schedule.execution_timezone == "America/Bogota"
-
-
-def test_the_inbox_sensor_requests_a_run_only_when_the_inbox_changes(defs, tmp_path):
-    sensor = defs.resolve_sensor_def("inbox_sensor")
-    resources = {"recaudo": RecaudoPaths(data_dir=str(tmp_path))}
-    (tmp_path / "inbox").mkdir()
-
-    def tick(cursor):
-        result = sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor, resources=resources))
-        return result.run_requests, result.cursor or cursor
-
-    empty_requests, cursor = tick(None)
-    (tmp_path / "inbox" / "extracto_20250320.xml").write_text("<Document/>")
-    first_requests, cursor = tick(cursor)
-    repeat_requests, cursor = tick(cursor)
-    (tmp_path / "inbox" / "recaudo_20250320.txt").write_text("01")
-    second_requests, cursor = tick(cursor)
-
-    assert [len(empty_requests), len(first_requests), len(repeat_requests)] == [0, 1, 0]
-    assert len(second_requests) == 1
-    assert first_requests[0].run_key != second_requests[0].run_key
 
 
 def test_the_reminders_sensor_skips_while_the_warehouse_cannot_be_opened(defs, tmp_path):
