@@ -163,29 +163,13 @@ receipts as (
 ),
 
 receipt_lines as (
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        1 as line_order,
-        debit_account_code as account_code,
-        payment_amount as signed_amount
-    from receipts
+    {{ journal_line(
+        'receipts', 1, "debit_account_code", "payment_amount"
+    ) }}
     union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        2 as line_order,
-        {{ unapplied_cash }} as account_code,
-        -payment_amount as signed_amount
-    from receipts
+    {{ journal_line(
+        'receipts', 2, unapplied_cash, "-payment_amount"
+    ) }}
 ),
 
 -- each row moves the merchant's gateway balance by its stored amounts times
@@ -248,53 +232,21 @@ payouts as (
 -- the last line keeps the entry balanced when the payout differs from its
 -- transactions' gross less fees; it stays in clearing for someone to explain
 payout_lines_signed as (
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        1 as line_order,
-        {{ bank }} as account_code,
-        payout_amount as signed_amount
-    from payouts
+    {{ journal_line(
+        'payouts', 1, bank, "payout_amount"
+    ) }}
     union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        2 as line_order,
-        {{ gateway_fees }} as account_code,
-        fee_amount as signed_amount
-    from payouts
+    {{ journal_line(
+        'payouts', 2, gateway_fees, "fee_amount"
+    ) }}
     union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        3 as line_order,
-        {{ vat_deductible }} as account_code,
-        fee_tax_amount as signed_amount
-    from payouts
+    {{ journal_line(
+        'payouts', 3, vat_deductible, "fee_tax_amount"
+    ) }}
     union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        4 as line_order,
-        {{ gateway_clearing }} as account_code,
-        -gross_amount as signed_amount
-    from payouts
+    {{ journal_line(
+        'payouts', 4, gateway_clearing, "-gross_amount"
+    ) }}
     union all
     select
         company_id,
@@ -343,29 +295,13 @@ customer_reversals as (
 ),
 
 customer_reversal_lines as (
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        1 as line_order,
-        {{ unapplied_cash }} as account_code,
-        -clearing_amount as signed_amount
-    from customer_reversals
+    {{ journal_line(
+        'customer_reversals', 1, unapplied_cash, "-clearing_amount"
+    ) }}
     union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        2 as line_order,
-        {{ gateway_clearing }} as account_code,
-        clearing_amount as signed_amount
-    from customer_reversals
+    {{ journal_line(
+        'customer_reversals', 2, gateway_clearing, "clearing_amount"
+    ) }}
 ),
 
 -- a fee row (a monthly invoice, a chargeback fee) is the gateway's own cost,
@@ -386,41 +322,17 @@ gateway_fee_charges as (
 ),
 
 gateway_fee_lines as (
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        1 as line_order,
-        {{ gateway_fees }} as account_code,
-        fee_amount as signed_amount
-    from gateway_fee_charges
+    {{ journal_line(
+        'gateway_fee_charges', 1, gateway_fees, "fee_amount"
+    ) }}
     union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        2 as line_order,
-        {{ vat_deductible }} as account_code,
-        fee_tax_amount as signed_amount
-    from gateway_fee_charges
+    {{ journal_line(
+        'gateway_fee_charges', 2, vat_deductible, "fee_tax_amount"
+    ) }}
     union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        3 as line_order,
-        {{ gateway_clearing }} as account_code,
-        -(fee_amount + fee_tax_amount) as signed_amount
-    from gateway_fee_charges
+    {{ journal_line(
+        'gateway_fee_charges', 3, gateway_clearing, "-(fee_amount + fee_tax_amount)"
+    ) }}
 ),
 
 applications as (
@@ -443,29 +355,13 @@ applications as (
 ),
 
 application_lines as (
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        1 as line_order,
-        {{ unapplied_cash }} as account_code,
-        applied_amount as signed_amount
-    from applications
+    {{ journal_line(
+        'applications', 1, unapplied_cash, "applied_amount"
+    ) }}
     union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        2 as line_order,
-        {{ receivable }} as account_code,
-        -applied_amount as signed_amount
-    from applications
+    {{ journal_line(
+        'applications', 2, receivable, "-applied_amount"
+    ) }}
 ),
 
 -- taxes a customer withheld are an advance on our own taxes (anticipo de
@@ -536,101 +432,21 @@ withholding_lines as (
 ),
 
 signed_lines as (
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        line_order,
-        account_code,
-        signed_amount
-    from invoice_lines
-    union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        line_order,
-        account_code,
-        signed_amount
-    from credit_note_lines
-    union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        line_order,
-        account_code,
-        signed_amount
-    from receipt_lines
-    union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        line_order,
-        account_code,
-        signed_amount
-    from payout_lines_signed
-    union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        line_order,
-        account_code,
-        signed_amount
-    from customer_reversal_lines
-    union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        line_order,
-        account_code,
-        signed_amount
-    from gateway_fee_lines
-    union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        line_order,
-        account_code,
-        signed_amount
-    from application_lines
-    union all
-    select
-        company_id,
-        source_id,
-        entry_date,
-        currency,
-        event_type,
-        description,
-        line_order,
-        account_code,
-        signed_amount
-    from withholding_lines
+    {%- for lines in [
+        'invoice_lines',
+        'credit_note_lines',
+        'receipt_lines',
+        'payout_lines_signed',
+        'customer_reversal_lines',
+        'gateway_fee_lines',
+        'application_lines',
+        'withholding_lines'
+    ] %}
+        {{ journal_line(lines, 'line_order', 'account_code', 'signed_amount') }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 -- zero lines (an invoice without VAT, a payout that ties) carry no meaning
