@@ -64,7 +64,7 @@ recaudo_pairs as (
         applications.document_id
     from fct_payment_applications as applications
     inner join fct_payments as payments using (payment_id)
-    where applications.is_automatic
+    where applications.application_status = 'automatic'
 ),
 
 open_invoices as (

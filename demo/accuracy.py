@@ -19,7 +19,7 @@ APPLIED_PAIRS_SQL = """
         applications.document_id,
         applications.applied_amount,
         applications.match_rule,
-        applications.is_automatic
+        applications.application_status
     from fct_payment_applications as applications
     inner join fct_payments as payments
         on applications.payment_id = payments.payment_id
@@ -73,12 +73,13 @@ def score_automatic_applications(warehouse: Path, answer_key_dir: Path) -> Accur
                         and answer_key.document_id = applied.document_id
                 ) as is_correct
             from applied
-            where applied.is_automatic
+            where applied.application_status = 'automatic'
             """
         ).fetchall()
         payments_total = connection.execute("select count(*) from fct_payments").fetchone()[0]
         payments_automatic = connection.execute(
-            "select count(distinct payment_id) from fct_payment_applications where is_automatic"
+            "select count(distinct payment_id) from fct_payment_applications "
+            "where application_status = 'automatic'"
         ).fetchone()[0]
 
     correct = [row for row in applied if row[5]]

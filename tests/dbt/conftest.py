@@ -6,6 +6,7 @@ subprocess with RECAUDO_DATA_DIR and RECAUDO_WAREHOUSE pointing at temporary fol
 its own target and log folders, so nothing under `dbt_project/` or `data/` is touched.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -80,9 +81,12 @@ def raw_dataset(tmp_path_factory: pytest.TempPathFactory) -> RawDataset:
 
 @pytest.fixture(scope="module")
 def dbt_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Warehouse]:
-    """Runs `dbt build` (models, unit tests, data tests) on a dataset; fails with dbt's log."""
+    """Runs `dbt build` (models, unit tests, data tests) on a dataset; fails with dbt's log.
 
-    def build(data_dir: Path, *select: str) -> Warehouse:
+    `dbt_vars` overrides variables of `dbt_project.yml` for this build, as `--vars` does.
+    """
+
+    def build(data_dir: Path, *select: str, dbt_vars: dict | None = None) -> Warehouse:
         work_dir = tmp_path_factory.mktemp("dbt")
         warehouse = Warehouse(work_dir / "warehouse.duckdb")
         environment = {
@@ -103,6 +107,8 @@ def dbt_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Warehou
             "--log-path",
             str(work_dir / "logs"),
         ]
+        if dbt_vars:
+            command += ["--vars", json.dumps(dbt_vars)]
         if select:
             # Seeds are reference tables (rates, accounts) that models read: always load them.
             # Cautious: skip tests that also read models outside the selection.

@@ -269,7 +269,8 @@ def applications_of(warehouse, *document_ids: str) -> list[tuple]:
     return warehouse.query(
         """
         select payments.source_reference, applications.document_id,
-            applications.applied_amount, applications.match_rule, applications.is_automatic
+            applications.applied_amount, applications.match_rule,
+            applications.application_status
         from int_payment_applications as applications
         inner join int_payments as payments using (payment_id)
         where applications.document_id in (select unnest(?))
@@ -306,15 +307,15 @@ def balance_of(warehouse, document_id: str) -> tuple:
 
 def test_a_valid_rf_reference_with_the_exact_open_amount_is_applied_automatically(warehouse):
     assert applications_of(warehouse, "FEA-000101") == [
-        ("E01", "FEA-000101", Decimal("119000.00"), "reference_exact", True)
+        ("E01", "FEA-000101", Decimal("119000.00"), "reference_exact", "automatic")
     ]
     assert balance_of(warehouse, "FEA-000101") == (0, Decimal("119000.00"), 0, MONDAY)
 
 
 def test_two_payments_of_half_an_invoice_leave_it_partially_paid_then_settle_it(warehouse):
     assert applications_of(warehouse, "FEA-000102") == [
-        ("E02", "FEA-000102", Decimal("50000.00"), "reference_partial", True),
-        ("E03", "FEA-000102", Decimal("50000.00"), "reference_exact", True),
+        ("E02", "FEA-000102", Decimal("50000.00"), "reference_partial", "automatic"),
+        ("E03", "FEA-000102", Decimal("50000.00"), "reference_exact", "automatic"),
     ]
     assert balance_of(warehouse, "FEA-000102") == (0, Decimal("100000.00"), 0, day(2))
 
@@ -322,7 +323,8 @@ def test_two_payments_of_half_an_invoice_leave_it_partially_paid_then_settle_it(
 def test_one_payment_listing_five_invoices_is_split_into_five_full_applications(warehouse):
     invoices = [f"FEA-00010{n}" for n in range(3, 8)]
     assert applications_of(warehouse, *invoices) == [
-        ("E04", invoice, Decimal("100000.00"), "reference_multi", True) for invoice in invoices
+        ("E04", invoice, Decimal("100000.00"), "reference_multi", "automatic")
+        for invoice in invoices
     ]
 
 
@@ -336,8 +338,8 @@ def test_two_open_invoices_of_the_same_amount_without_reference_are_never_applie
 
 def test_an_equal_twin_paid_by_reference_later_leaves_one_candidate_known_from_then(warehouse):
     assert applications_of(warehouse, "FEA-000119", "FEA-000120") == [
-        ("E13", "FEA-000119", Decimal("45000.00"), "customer_unique_amount", True),
-        ("E14", "FEA-000120", Decimal("45000.00"), "reference_exact", True),
+        ("E13", "FEA-000119", Decimal("45000.00"), "customer_unique_amount", "automatic"),
+        ("E14", "FEA-000120", Decimal("45000.00"), "reference_exact", "automatic"),
     ]
     second_statement_arrival = at(day(3), 11)
     assert warehouse.query(
@@ -380,9 +382,9 @@ def test_gateway_payouts_are_paired_with_their_bank_credits_by_id_or_by_amount(w
 
 def test_each_gateway_charge_is_applied_to_the_invoice_its_merchant_reference_names(warehouse):
     assert applications_of(warehouse, "FEA-000112", "FEA-000113", "FEA-000114") == [
-        ("T-1", "FEA-000112", Decimal("50000.00"), "gateway_merchant_reference", True),
-        ("T-2", "FEA-000113", Decimal("30000.00"), "gateway_merchant_reference", True),
-        ("T-3", "FEA-000114", Decimal("20000.00"), "gateway_merchant_reference", True),
+        ("T-1", "FEA-000112", Decimal("50000.00"), "gateway_merchant_reference", "automatic"),
+        ("T-2", "FEA-000113", Decimal("30000.00"), "gateway_merchant_reference", "automatic"),
+        ("T-3", "FEA-000114", Decimal("20000.00"), "gateway_merchant_reference", "automatic"),
     ]
 
 
@@ -401,13 +403,13 @@ def test_a_gateway_charge_is_known_from_its_notification_and_settled_by_its_repo
 
 def test_a_collection_reference_with_a_valid_luhn_digit_identifies_its_invoice(warehouse):
     assert applications_of(warehouse, "FEA-000115") == [
-        ("AUT001", "FEA-000115", Decimal("64000.00"), "reference_exact", True)
+        ("AUT001", "FEA-000115", Decimal("64000.00"), "reference_exact", "automatic")
     ]
 
 
 def test_a_credit_note_reduces_what_the_invoice_owes_before_payments_are_applied(warehouse):
     assert applications_of(warehouse, "FEA-000116") == [
-        ("E07", "FEA-000116", Decimal("100000.00"), "reference_exact", True)
+        ("E07", "FEA-000116", Decimal("100000.00"), "reference_exact", "automatic")
     ]
     assert balance_of(warehouse, "FEA-000116") == (
         Decimal("19000.00"),
@@ -426,13 +428,13 @@ def test_a_credit_note_reduces_what_the_invoice_owes_before_payments_are_applied
 
 def test_a_known_payer_without_reference_pays_its_only_invoice_of_that_amount(warehouse):
     assert applications_of(warehouse, "FEA-000117") == [
-        ("E08", "FEA-000117", Decimal("33000.00"), "customer_unique_amount", True)
+        ("E08", "FEA-000117", Decimal("33000.00"), "customer_unique_amount", "automatic")
     ]
 
 
 def test_an_overpayment_applies_the_open_amount_and_leaves_the_rest_unapplied(warehouse):
     assert applications_of(warehouse, "FEA-000118") == [
-        ("E10", "FEA-000118", Decimal("119000.00"), "reference_exact", True)
+        ("E10", "FEA-000118", Decimal("119000.00"), "reference_exact", "automatic")
     ]
     reason_code, _, unapplied_amount, _ = exception_of(warehouse, "E10")
     assert (reason_code, unapplied_amount) == ("unapplied_remainder", Decimal("31000.00"))

@@ -30,7 +30,7 @@ GRADED_APPLICATIONS_SQL = """
             applications.applied_amount
         from int_payment_applications as applications
         inner join int_payments as payments using (payment_id)
-        where applications.is_automatic
+        where applications.application_status = 'automatic'
     )
 
     select
@@ -61,6 +61,7 @@ IDENTIFIABLE_LEFT_OUT_SQL = """
     left join int_payment_applications as applications
         on payments.payment_id = applications.payment_id
         and answer_key.document_id = applications.document_id
+        and applications.application_status != 'suggested'
     where answer_key.identifiable = 'true' and applications.application_id is null
 """
 
@@ -99,7 +100,8 @@ def test_nine_in_ten_demo_payments_are_applied_without_a_human(demo_world):
             count(*),
             count(*) filter (
                 where payment_id in (
-                    select payment_id from int_payment_applications where is_automatic
+                    select payment_id from int_payment_applications
+                    where application_status = 'automatic'
                 )
             )
         from int_payments

@@ -8,8 +8,10 @@ credit_note_applications as (
     select * from {{ ref('int_credit_note_applications') }}
 ),
 
+-- A suggestion awaiting a controller moves no balance.
 payment_applications as (
     select * from {{ ref('int_payment_applications') }}
+    where application_status != 'suggested'
 ),
 
 withholding_applications as (

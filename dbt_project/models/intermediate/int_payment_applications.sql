@@ -1,3 +1,6 @@
+{%- set automatic_min_score = var('automatic_min_score') -%}
+{%- set suggested_min_score = var('suggested_min_score') -%}
+
 with
 
 reference_applications as (
@@ -38,6 +41,19 @@ applications as (
     from customer_amount_applications
 ),
 
+-- A rule's score decides whether it may move balances on its own; below the
+-- automatic threshold it is a suggestion for a controller, lower still it
+-- is not proposed at all.
+statused as (
+    select
+        *,
+        case
+            when match_score >= {{ automatic_min_score }} then 'automatic'
+            when match_score >= {{ suggested_min_score }} then 'suggested'
+        end as application_status
+    from applications
+),
+
 final as (
     select
         company_id,
@@ -50,12 +66,11 @@ final as (
         match_rule,
         match_score,
         evidence,
-        -- Every rule above applies without review; manual applications
-        -- would arrive with false here.
-        true as is_automatic,
+        application_status,
         application_date,
         reconciled_at
-    from applications
+    from statused
+    where application_status is not null
 )
 
 select * from final

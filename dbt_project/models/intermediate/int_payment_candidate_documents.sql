@@ -12,8 +12,10 @@ payable_documents as (
     select * from {{ ref('int_payable_documents') }}
 ),
 
+-- A suggestion still awaiting review resolves nothing.
 payment_applications as (
     select * from {{ ref('int_payment_applications') }}
+    where application_status != 'suggested'
 ),
 
 resolutions as (

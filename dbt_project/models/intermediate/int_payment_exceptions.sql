@@ -30,6 +30,28 @@ applied as (
         sum(applied_amount) as applied_amount,
         string_agg(document_id, ', ' order by document_id) as document_ids
     from payment_applications
+    where application_status != 'suggested'
+    group by payment_id
+),
+
+suggested as (
+    select
+        payment_id,
+        count(*) as suggestion_count,
+        string_agg(
+            match_rule
+            || ' suggests '
+            || cast(applied_amount as varchar)
+            || ' to '
+            || document_id
+            || ' (score '
+            || cast(match_score as varchar)
+            || ')',
+            '; '
+            order by document_id
+        ) as suggestions
+    from payment_applications
+    where application_status = 'suggested'
     group by payment_id
 ),
 
@@ -83,6 +105,8 @@ assessed as (
         payments.payment_amount
         - coalesce(applied.applied_amount, 0) as unapplied_amount,
         applied.document_ids as applied_document_ids,
+        coalesce(suggested.suggestion_count, 0) as suggestion_count,
+        suggested.suggestions,
         references_found.reference_values,
         coalesce(reference_hits.hit_document_count, 0) as hit_document_count,
         coalesce(reference_hits.selected_document_count, 0)
@@ -97,6 +121,8 @@ assessed as (
     from payments
     left join applied
         on payments.payment_id = applied.payment_id
+    left join suggested
+        on payments.payment_id = suggested.payment_id
     left join references_found
         on payments.payment_id = references_found.payment_id
     left join reference_hits
@@ -111,6 +137,7 @@ classified as (
     select
         *,
         case
+            when suggestion_count > 0 then 'suggestion_awaiting_review'
             when applied_amount > 0 or selected_document_count > 0
                 then 'unapplied_remainder'
             when equal_amount_count > 1 or payer_customer_count > 1
@@ -122,6 +149,7 @@ classified as (
             else 'no_reference_no_customer'
         end as reason_code,
         case
+            when suggestion_count > 0 then suggestion_count
             when applied_amount > 0 or selected_document_count > 0
                 then selected_document_count
             when equal_amount_count > 1 then equal_amount_count
@@ -138,6 +166,12 @@ explained as (
     select
         *,
         case
+            when suggestion_count > 0
+                then 'Awaiting review: '
+                    || suggestions
+                    || ', below the automatic threshold of '
+                    || '{{ var("automatic_min_score") }}'
+                    || '; a controller confirms or rejects it.'
             when applied_amount > 0
                 then 'Applied '
                     || cast(applied_amount as varchar)

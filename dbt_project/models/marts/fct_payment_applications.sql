@@ -1,7 +1,9 @@
 with
 
+-- suggestions awaiting a controller are in fct_suggested_applications
 applications as (
     select * from {{ ref('int_payment_applications') }}
+    where application_status != 'suggested'
 ),
 
 payments as (
@@ -46,7 +48,7 @@ final as (
         applications.match_rule,
         applications.match_score,
         applications.evidence,
-        applications.is_automatic,
+        applications.application_status,
         applications.application_date,
         -- the date the ledger takes the application: a payment that arrived
         -- before its invoice is applied on the invoice's issue date

@@ -4,8 +4,10 @@ payments as (
     select * from {{ ref('int_payments') }}
 ),
 
+-- a suggestion awaiting a controller applies nothing yet
 applications as (
     select * from {{ ref('int_payment_applications') }}
+    where application_status != 'suggested'
 ),
 
 exceptions as (
@@ -26,7 +28,10 @@ application_totals as (
         payment_id,
         sum(applied_amount) as applied_amount,
         sum(
-            case when is_automatic then applied_amount else 0 end
+            case
+                when application_status = 'automatic' then applied_amount
+                else 0
+            end
         ) as automatic_applied_amount,
         count(*) as application_count,
         count(distinct document_id) as document_count,

@@ -12,8 +12,10 @@ payments as (
     select * from {{ ref('int_payments') }}
 ),
 
+-- a suggestion awaiting a controller moves no balance and posts nothing
 payment_applications as (
     select * from {{ ref('int_payment_applications') }}
+    where application_status != 'suggested'
 ),
 
 credit_note_applications as (
