@@ -1,5 +1,6 @@
 """Deployment configuration: paths from the environment and the company registry."""
 
+import codecs
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -93,6 +94,27 @@ class CompanyRegistry:
             for account in company.get("bank_accounts", [])
             if account.get("currency")
         }
+
+    @cached_property
+    def encoding_by_bank_account(self) -> dict[str, str]:
+        """The text encoding an account's statements are written in, where the registry
+        declares one; keyed without leading zeros. A file of such an account is decoded in it
+        instead of guessed, so a DOS code page is never read as another one."""
+        encodings = {}
+        for company in self.companies:
+            for account in company.get("bank_accounts", []):
+                encoding = account.get("encoding")
+                if encoding is None:
+                    continue
+                try:
+                    codecs.lookup(encoding)
+                except LookupError as error:
+                    raise ValueError(
+                        f"company registry: bank account {account['account']}, key encoding: "
+                        f"expected a Python codec name such as cp850 or utf-8, found {encoding!r}"
+                    ) from error
+                encodings[account["account"].lstrip("0")] = encoding
+        return encodings
 
     @cached_property
     def by_collection_account(self) -> dict[str, str]:

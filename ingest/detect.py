@@ -3,6 +3,7 @@ files as they please."""
 
 import re
 
+from ingest import bank_layouts
 from ingest.errors import ParseError
 from ingest.gateway_reports import gateway_report_format
 from ingest.invoice_layouts import ZIP_MAGIC, find_layout
@@ -25,6 +26,8 @@ UBL = "ubl"
 DIAN_UBL = "dian_ubl"
 FACTURX = "facturx"
 INVOICES_MAPPED = "invoices_mapped"
+# Bank statement exports in CSV or XLSX, in a layout declared in config/bank_layouts.yml.
+BANK_MAPPED = "bank_mapped"
 
 _ISO20022_MESSAGE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.\d{3})\.\d{3}\.\d{2}")
 CAMT_MESSAGES = {"camt.052": CAMT052, "camt.053": CAMT053, "camt.054": CAMT054}
@@ -59,8 +62,8 @@ def detect_format(content: bytes, file_name: str) -> str:
         )
     if content.lstrip().startswith(PDF_MAGIC):
         return FACTURX
-    if content.startswith(ZIP_MAGIC) and find_layout(content, file_name) is not None:
-        return INVOICES_MAPPED
+    if content.startswith(ZIP_MAGIC):
+        return _workbook_format(content, file_name)
     text = content[:SNIFF_BYTES].decode("utf-8", errors="replace").removeprefix("\ufeff")
     lines = [line.rstrip("\r") for line in text.lstrip().splitlines()]
     first_line = lines[0]
@@ -86,15 +89,34 @@ def detect_format(content: bytes, file_name: str) -> str:
     gateway_report = gateway_report_format(content)
     if gateway_report is not None:
         return gateway_report
+    if bank_layouts.find_layout(content, file_name) is not None:
+        return BANK_MAPPED
     if find_layout(content, file_name) is not None:
         return INVOICES_MAPPED
     raise ParseError(
         file_name,
         "line 1",
         "format",
-        "camt.052/053/054 XML, MT940, MT942, BAI2, OFX, Asobancaria 2001, the gateway CSV "
-        "or a billing CSV",
+        "camt.052/053/054 XML, MT940, MT942, BAI2, OFX, Asobancaria 2001, the gateway CSV, "
+        "a billing CSV, or a CSV in a layout of config/bank_layouts.yml or "
+        "config/invoice_layouts.yml",
         first_line[:60],
+    )
+
+
+def _workbook_format(content: bytes, file_name: str) -> str:
+    """An XLSX workbook is read only through a declared layout."""
+    if bank_layouts.find_layout(content, file_name) is not None:
+        return BANK_MAPPED
+    if find_layout(content, file_name) is not None:
+        return INVOICES_MAPPED
+    raise ParseError(
+        file_name,
+        "workbook",
+        "format",
+        "a sheet with the columns of a layout of config/bank_layouts.yml or "
+        "config/invoice_layouts.yml",
+        "a workbook no layout matches",
     )
 
 

@@ -130,16 +130,25 @@ def _header(content: bytes, layout: InvoiceLayout) -> list[str] | None:
 
 def xlsx_header(content: bytes, layout: InvoiceLayout) -> list[str] | None:
     """The first row of the layout's sheet; None for a workbook that cannot be opened."""
+    rows = xlsx_rows_head(content, layout.sheet, 1)
+    if rows is None:
+        return None
+    first_row = rows[0] if rows else ()
+    return [str(value).strip() for value in first_row if value is not None]
+
+
+def xlsx_rows_head(content: bytes, sheet_name: str | None, row_count: int) -> list[tuple] | None:
+    """The first rows of a sheet (the first sheet when unnamed); None for a workbook that
+    cannot be opened or has no such sheet."""
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
         return None
     try:
-        if layout.sheet is not None and layout.sheet not in workbook.sheetnames:
+        if sheet_name is not None and sheet_name not in workbook.sheetnames:
             return None
-        sheet = workbook[layout.sheet] if layout.sheet else workbook.worksheets[0]
-        first_row = next(sheet.iter_rows(max_row=1, values_only=True), ())
-        return [str(value).strip() for value in first_row if value is not None]
+        sheet = workbook[sheet_name] if sheet_name else workbook.worksheets[0]
+        return list(sheet.iter_rows(max_row=row_count, values_only=True))
     finally:
         workbook.close()
 
@@ -202,7 +211,7 @@ def _checked_formats(entry: dict, fail: Callable[..., ParseError]) -> dict:
     if sign_convention not in SIGN_CONVENTIONS:
         raise fail("sign_convention", " or ".join(SIGN_CONVENTIONS), sign_convention)
     date_format = entry.get("date_format")
-    if not _reads_back_a_date(date_format):
+    if not reads_back_a_date(date_format):
         raise fail(
             "date_format", "a format with day, month and year, such as %d/%m/%Y", date_format
         )
@@ -237,7 +246,7 @@ def _checked_formats(entry: dict, fail: Callable[..., ParseError]) -> dict:
     }
 
 
-def _reads_back_a_date(date_format: object) -> bool:
+def reads_back_a_date(date_format: object) -> bool:
     """A format that prints a date and reads the same date back names its day, month and year."""
     sample = datetime(2026, 12, 31)
     try:

@@ -311,8 +311,10 @@ def _land_file(
         return _record_duplicate(receipt, earlier, receipts), {}
 
     _keep_raw_copy(content, paths.raw_files / f"{file_id}{path.suffix}")
+    # Outside the try: a codec name the registry misspells stops the run, not one file.
+    declared_encodings = registry.encoding_by_bank_account
     try:
-        parsed = parse_file(content, file_name)
+        parsed = parse_file(content, file_name, declared_encodings)
         receipt["source_format"] = parsed.source_format
         company_id = resolve_company(registry, parsed.owner_keys, file_name)
         check_account_currencies(registry, parsed, file_name)

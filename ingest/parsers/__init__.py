@@ -4,7 +4,7 @@ Parsers never touch the warehouse or the filesystem, and a file that breaks its 
 `ingest.errors.ParseError` naming the file, the record and the field.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from ingest.detect import detect_format
 from ingest.parsed import ParsedFile
@@ -12,6 +12,7 @@ from ingest.parsers import (
     adyen,
     asobancaria2001,
     bai2,
+    bank_mapped,
     billing_csv,
     camt052,
     camt053,
@@ -50,12 +51,30 @@ PARSERS: dict[str, Callable[[bytes, str], ParsedFile]] = {
     dian_ubl.SOURCE_FORMAT: dian_ubl.parse,
     facturx.SOURCE_FORMAT: facturx.parse,
     invoices_mapped.SOURCE_FORMAT: invoices_mapped.parse,
+    bank_mapped.SOURCE_FORMAT: bank_mapped.parse,
+}
+
+# Text bank formats, read in the encoding config/companies.yml declares for their account
+# when it declares one; the others state their encoding themselves (XML, OFX) or have one.
+DECLARED_ENCODING_PARSERS: dict[str, Callable[..., ParsedFile]] = {
+    mt940.SOURCE_FORMAT: mt940.parse,
+    mt942.SOURCE_FORMAT: mt942.parse,
+    bai2.SOURCE_FORMAT: bai2.parse,
+    bank_mapped.SOURCE_FORMAT: bank_mapped.parse,
 }
 
 
-def parse_file(content: bytes, file_name: str) -> ParsedFile:
-    """Recognises the format from the content and reads the file with its parser."""
-    return PARSERS[detect_format(content, file_name)](content, file_name)
+def parse_file(
+    content: bytes, file_name: str, declared_encodings: Mapping[str, str] | None = None
+) -> ParsedFile:
+    """Recognises the format from the content and reads the file with its parser.
+
+    `declared_encodings` maps a bank account (without leading zeros) to the encoding its
+    files are written in (`CompanyRegistry.encoding_by_bank_account`)."""
+    source_format = detect_format(content, file_name)
+    if source_format in DECLARED_ENCODING_PARSERS:
+        return DECLARED_ENCODING_PARSERS[source_format](content, file_name, declared_encodings)
+    return PARSERS[source_format](content, file_name)
 
 
 __all__ = ["PARSERS", "ParsedFile", "parse_file"]

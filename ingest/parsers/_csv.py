@@ -26,17 +26,27 @@ def read_csv(
     *,
     delimiter: str = ",",
     encodings: tuple[str, ...] = ("utf-8",),
+    text: str | None = None,
+    skip_rows: int = 0,
 ) -> tuple[list[str], list[CsvRow]]:
-    """Vendor reports may use another delimiter or a legacy encoding; ours use the defaults."""
-    text = decode_text(content, file_name, encodings)
+    """Vendor reports may use another delimiter or a legacy encoding; ours use the defaults.
+    `text` is the content already decoded, when the caller chose the encoding itself; the
+    first `skip_rows` rows (a bank's title block) come before the header and are not read."""
+    if text is None:
+        text = decode_text(content, file_name, encodings)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
+        for _ in range(skip_rows):
+            next(reader, None)
+        header_line = f"line {reader.line_num + 1}"
         header = [column.strip() for column in next(reader, [])]
         if not any(header):
-            raise ParseError(file_name, "line 1", "header", "a header row", "nothing")
+            raise ParseError(file_name, header_line, "header", "a header row", "nothing")
         repeated = sorted({column for column in header if header.count(column) > 1})
         if repeated:
-            raise ParseError(file_name, "line 1", "header", "each column once", ", ".join(repeated))
+            raise ParseError(
+                file_name, header_line, "header", "each column once", ", ".join(repeated)
+            )
         rows = []
         for values in reader:
             record = Record(file_name, f"line {reader.line_num}")

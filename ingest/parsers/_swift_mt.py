@@ -10,6 +10,7 @@ with other numbers.
 import calendar
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +18,13 @@ from decimal import Decimal
 import mt940
 
 from ingest.errors import ParseError
-from ingest.parsers._values import Record, clean, decode_text
+from ingest.parsers._values import (
+    Record,
+    clean,
+    declared_encoding,
+    decode_declared,
+    decode_text,
+)
 
 ENCODINGS = ("utf-8", "cp1252")
 # DOS code pages of Central European banks and some Latin American cores: cp850 first, since
@@ -30,6 +37,9 @@ _TEXT_SIGNS = frozenset("\u20ac\u00b0\u2018\u2019\u201c\u201d\u2013\u2014\u2026\
 NO_REFERENCE = "NONREF"
 
 _TAG = re.compile(r":(\d{2}[A-Z]?|NS):")
+# The account of each statement, read from the bytes before they are decoded: it is ASCII in
+# every encoding a bank uses, and it says which encoding the account declares.
+_ACCOUNT_TAG = re.compile(rb"^[\x00-\x1f]*:25:([^\r\n]*)", re.MULTILINE)
 # Transmission leftovers around a message: SOH and ETX bytes, and the `{1:..}{2:..}{3:..}{4:`
 # envelope header that may share a line with the first tag.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -78,10 +88,24 @@ class Block:
         return found
 
 
-def statement_blocks(content: bytes, file_name: str) -> list[Block]:
+def statement_blocks(
+    content: bytes, file_name: str, declared_encodings: Mapping[str, str] | None = None
+) -> list[Block]:
     """Cuts the file at each `:20:`; lines outside a statement (bank headers, the SWIFT
-    envelope, the `-` that closes a statement) belong to none."""
-    text = statement_text(content, file_name)
+    envelope, the `-` that closes a statement) belong to none. `declared_encodings` are the
+    encodings config/companies.yml declares per account, keyed without leading zeros."""
+    accounts = [match.decode("ascii", "replace") for match in _ACCOUNT_TAG.findall(content)]
+    declared = declared_encoding(declared_encodings, accounts, file_name)
+    if declared is None:
+        text = statement_text(content, file_name)
+    else:
+        account, encoding = declared
+        text = decode_declared(
+            content,
+            file_name,
+            encoding,
+            f"as config/companies.yml declares for bank account {account}",
+        )
     blocks: list[Block] = []
     current: Block | None = None
     for number, raw_line in enumerate(text.splitlines(), start=1):

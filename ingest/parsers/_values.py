@@ -2,6 +2,7 @@
 ParseError that names the file, the record and the field."""
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -36,6 +37,39 @@ def decode_text(content: bytes, file_name: str, encodings: tuple[str, ...]) -> s
         f"text in {' or '.join(encodings)}",
         f"byte {content[failure.start : failure.end].hex(' ')}",
     )
+
+
+def declared_encoding(
+    encodings_by_account: Mapping[str, str] | None, accounts: Iterable[str], file_name: str
+) -> tuple[str, str] | None:
+    """(account, encoding) when the company registry declares the encoding of an account the
+    file names, else None. `encodings_by_account` is keyed without leading zeros, as banks pad
+    account numbers; one file cannot be read in two encodings, so two that differ are refused."""
+    declared: dict[str, str] = {}
+    for account in accounts:
+        encoding = (encodings_by_account or {}).get(account.strip().lstrip("0"))
+        if encoding is not None:
+            declared.setdefault(encoding, account.strip())
+    if len(declared) > 1:
+        raise ParseError(
+            file_name,
+            "file",
+            "encoding",
+            "accounts that declare one encoding in config/companies.yml",
+            ", ".join(f"{account} in {encoding}" for encoding, account in declared.items()),
+        )
+    return next(((account, encoding) for encoding, account in declared.items()), None)
+
+
+def decode_declared(content: bytes, file_name: str, encoding: str, declaration: str) -> str:
+    """Decode in the encoding a deployment declared, with no guessing: bytes it cannot read are
+    refused, since a guess could turn a payer's name into other letters. `declaration` says
+    who declared it, for the error: "as config/companies.yml declares for bank account 42"."""
+    try:
+        return decode_text(content, file_name, (encoding,))
+    except ParseError as error:
+        error.expected = f"text in {encoding}, {declaration}"
+        raise
 
 
 def clean(text: str | None) -> str | None:

@@ -15,6 +15,7 @@ warns.
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,7 +26,13 @@ from bai2.helpers import IteratorHelper
 
 from ingest.errors import ParseError
 from ingest.parsed import ParsedFile
-from ingest.parsers._values import Record, clean, decode_text
+from ingest.parsers._values import (
+    Record,
+    clean,
+    declared_encoding,
+    decode_declared,
+    decode_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +64,16 @@ MINOR_UNITS = {
     **dict.fromkeys(("VUV", "XAF", "XOF", "XPF"), 0),
     **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
 }
+# The account of each account header, read from the bytes before they are decoded (it is
+# ASCII in every encoding), to find the encoding config/companies.yml declares for it.
+_ACCOUNT_HEADER = re.compile(rb"^\s*03,([^,/\r\n]*)", re.MULTILINE)
 _DETAIL_HEAD = re.compile(r"(?P<type_code>[^,]*),(?P<amount>[^,/]*)")
 
 
-def parse(content: bytes, file_name: str) -> ParsedFile:
-    text = decode_text(content, file_name, ENCODINGS)
+def parse(
+    content: bytes, file_name: str, declared_encodings: Mapping[str, str] | None = None
+) -> ParsedFile:
+    text = _decoded(content, file_name, declared_encodings)
     physical_lines = [
         (number, line.strip()) for number, line in enumerate(text.splitlines(), 1) if line.strip()
     ]
@@ -92,6 +104,19 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
         rows={"bank_lines": reader.lines, "bank_statements": reader.statement_rows},
         owner_keys=tuple(("bank_account", account) for account in accounts),
         warnings=reader.warnings,
+    )
+
+
+def _decoded(content: bytes, file_name: str, declared_encodings: Mapping[str, str] | None) -> str:
+    """In the encoding config/companies.yml declares for the file's accounts, else in the
+    first of ENCODINGS that reads every byte."""
+    accounts = [match.decode("ascii", "replace") for match in _ACCOUNT_HEADER.findall(content)]
+    declared = declared_encoding(declared_encodings, accounts, file_name)
+    if declared is None:
+        return decode_text(content, file_name, ENCODINGS)
+    account, encoding = declared
+    return decode_declared(
+        content, file_name, encoding, f"as config/companies.yml declares for bank account {account}"
     )
 
 

@@ -8,14 +8,10 @@ amount positive (a type column tells credit notes apart) or prints credit notes 
 Of net, tax and total, a layout may leave out net or tax: the other two give it.
 """
 
-import io
 import logging
-import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
-
-import openpyxl
+from datetime import date, timedelta
+from decimal import Decimal
 
 from ingest.errors import ParseError
 from ingest.invoice_layouts import (
@@ -26,7 +22,6 @@ from ingest.invoice_layouts import (
     load_layouts,
 )
 from ingest.parsed import ParsedFile
-from ingest.parsers._csv import read_csv
 from ingest.parsers._invoices import (
     CREDIT_NOTE,
     INVOICE,
@@ -34,17 +29,12 @@ from ingest.parsers._invoices import (
     invoice_row,
     tax_id_base,
 )
-from ingest.parsers._values import CENT, Record, clean
+from ingest.parsers._sheet import Cell, SheetRow, ValueReader, cell_text, csv_rows, xlsx_rows
+from ingest.parsers._values import Record
 
 log = logging.getLogger(__name__)
 
 SOURCE_FORMAT = "invoices_mapped"
-
-# Excel keeps numbers as binary doubles: a cached formula result such as 190000.00000000003
-# is the cent amount 190000.00 plus representation noise, far below this bound.
-FLOAT_NOISE = Decimal("0.000001")
-
-Cell = str | int | float | Decimal | date | datetime | None
 
 
 def parse(content: bytes, file_name: str, layouts: list[InvoiceLayout] | None = None) -> ParsedFile:
@@ -61,12 +51,7 @@ def parse(content: bytes, file_name: str, layouts: list[InvoiceLayout] | None = 
         )
 
     reader = _RowReader(layout, file_name)
-    rows = (
-        _xlsx_rows(content, file_name, layout)
-        if layout.file_type == XLSX
-        else _csv_rows(content, file_name, layout)
-    )
-    invoices = [reader.read(record, number, values) for record, number, values in rows]
+    invoices = [reader.read(row) for row in _rows(content, file_name, layout)]
 
     owners = dict.fromkeys(reader.owner_tax_ids)
     if not owners and "company_tax_id" not in layout.columns:
@@ -87,35 +72,10 @@ def parse(content: bytes, file_name: str, layouts: list[InvoiceLayout] | None = 
     )
 
 
-def _csv_rows(
-    content: bytes, file_name: str, layout: InvoiceLayout
-) -> list[tuple[Record, int, dict[str, Cell]]]:
-    _, rows = read_csv(content, file_name, delimiter=layout.delimiter, encodings=(layout.encoding,))
-    return [(row.record, row.line_number, dict(row.values)) for row in rows]
-
-
-def _xlsx_rows(
-    content: bytes, file_name: str, layout: InvoiceLayout
-) -> list[tuple[Record, int, dict[str, Cell]]]:
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheet = workbook[layout.sheet] if layout.sheet else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [None if value is None else str(value).strip() for value in next(rows, ())]
-        read = []
-        for row_number, values in enumerate(rows, start=2):
-            if all(clean(str(value)) is None for value in values if value is not None):
-                continue
-            record = Record(file_name, f"sheet {sheet.title} row {row_number}")
-            cells = {
-                column: value
-                for column, value in zip(header, values, strict=False)
-                if column is not None
-            }
-            read.append((record, row_number, cells))
-        return read
-    finally:
-        workbook.close()
+def _rows(content: bytes, file_name: str, layout: InvoiceLayout) -> list[SheetRow]:
+    if layout.file_type == XLSX:
+        return xlsx_rows(content, file_name, sheet_name=layout.sheet)[1]
+    return csv_rows(content, file_name, delimiter=layout.delimiter, encodings=(layout.encoding,))[1]
 
 
 class _RowReader:
@@ -127,15 +87,17 @@ class _RowReader:
         self.file_name = file_name
         self.owner_tax_ids: list[str] = []
         self.warnings: list[str] = []
-        thousands = re.escape(layout.thousands_separator or "")
-        grouped = rf"\d{{1,3}}({thousands}\d{{3}})+|" if layout.thousands_separator else ""
-        self.amount_pattern = re.compile(
-            rf"[+-]?({grouped}\d+)({re.escape(layout.decimal_separator)}\d+)?"
+        self.values = ValueReader(
+            layout.layout_id,
+            layout.decimal_separator,
+            layout.thousands_separator,
+            layout.date_format,
         )
 
-    def read(self, record: Record, record_number: int, values: dict[str, Cell]) -> dict:
+    def read(self, row: SheetRow) -> dict:
         layout = self.layout
-        cell = _Cells(layout, values)
+        record = row.record
+        cell = _Cells(layout, row.cells)
         self.owner_tax_ids.append(self._company(record, cell))
 
         total = self.amount(record, cell, "total_amount")
@@ -166,7 +128,7 @@ class _RowReader:
             collection_reference=cell.text("collection_reference"),
         )
         document = self._apply_sign_convention(record, cell, document)
-        return invoice_row(document, record, record_number, self.warnings, cell.source_fields())
+        return invoice_row(document, record, row.record_number, self.warnings, cell.source_fields())
 
     def _company(self, record: Record, cell: "_Cells") -> str:
         if "company_tax_id" in self.layout.columns:
@@ -228,64 +190,12 @@ class _RowReader:
     def amount(
         self, record: Record, cell: "_Cells", name: str, *, required: bool = True
     ) -> Decimal | None:
-        column = cell.column(name)
-        value = cell.raw(name)
-        if value is None or (isinstance(value, str) and clean(value) is None):
-            if required:
-                raise record.error(column, "an amount", "nothing")
-            return None
-        if isinstance(value, bool | date | datetime):
-            raise record.error(column, "an amount", value)
-        if isinstance(value, int | Decimal):
-            return record.checked_amount(column, Decimal(value), str(value), signed=True)
-        if isinstance(value, float):
-            exact = Decimal(repr(value))
-            in_cents = exact.quantize(CENT)
-            if abs(exact - in_cents) < FLOAT_NOISE:
-                exact = in_cents
-            return record.checked_amount(column, exact, repr(value), signed=True)
-        return self._printed_amount(record, column, str(value).strip())
-
-    def _printed_amount(self, record: Record, column: str, printed: str) -> Decimal:
-        layout = self.layout
-        if not self.amount_pattern.fullmatch(printed):
-            example = "1.234.567,89" if layout.decimal_separator == "," else "1,234,567.89"
-            if not layout.thousands_separator:
-                example = example.replace("." if layout.decimal_separator == "," else ",", "")
-            raise record.error(
-                column, f"an amount written as {example} (layout {layout.layout_id})", printed
-            )
-        normalised = printed.replace(layout.thousands_separator or "", "").replace(
-            layout.decimal_separator, "."
-        )
-        try:
-            amount = Decimal(normalised)
-        except InvalidOperation as error:
-            raise record.error(column, "an amount", printed) from error
-        return record.checked_amount(column, amount, printed, signed=True)
+        return self.values.amount(record, cell.column(name), cell.raw(name), required=required)
 
     def date(
         self, record: Record, cell: "_Cells", name: str, *, required: bool = True
     ) -> date | None:
-        column = cell.column(name)
-        value = cell.raw(name)
-        if value is None or (isinstance(value, str) and clean(value) is None):
-            if required:
-                raise record.error(column, "a date", "nothing")
-            return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        printed = str(value).strip()
-        date_format = self.layout.date_format
-        try:
-            return datetime.strptime(printed, date_format).date()
-        except ValueError as error:
-            example = date(2026, 5, 14).strftime(date_format)
-            raise record.error(
-                column, f"a date as {date_format}, such as {example}", printed
-            ) from error
+        return self.values.date(record, cell.column(name), cell.raw(name), required=required)
 
 
 class _Cells:
@@ -307,12 +217,7 @@ class _Cells:
         return self.values.get(self.layout.columns[name])
 
     def text(self, name: str) -> str | None:
-        value = self.raw(name)
-        if value is None:
-            return None
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return clean(str(value))
+        return cell_text(self.raw(name))
 
     def source_fields(self) -> dict[str, str]:
         return dict(self.layout.columns)

@@ -7,6 +7,7 @@ A block without an opening balance is an MT942 interim report, read by `mt942`.
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -34,8 +35,10 @@ SOURCE_FORMAT = "mt940"
 _BALANCE = re.compile(r"(?P<mark>[CD])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>\d+,\d*)")
 
 
-def parse(content: bytes, file_name: str) -> ParsedFile:
-    blocks = statement_blocks(content, file_name)
+def parse(
+    content: bytes, file_name: str, declared_encodings: Mapping[str, str] | None = None
+) -> ParsedFile:
+    blocks = statement_blocks(content, file_name, declared_encodings)
 
     lines: list[dict] = []
     statements: list[dict] = []

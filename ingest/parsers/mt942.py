@@ -11,6 +11,7 @@ against the lines, so a report that lost a line on the way is refused.
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -41,8 +42,10 @@ BALANCE_TAGS = ("60F", "60M", "62F", "62M", "64", "65")
 ENTRY_SUM_TAGS = {"debit": "90D", "credit": "90C"}
 
 
-def parse(content: bytes, file_name: str) -> ParsedFile:
-    blocks = statement_blocks(content, file_name)
+def parse(
+    content: bytes, file_name: str, declared_encodings: Mapping[str, str] | None = None
+) -> ParsedFile:
+    blocks = statement_blocks(content, file_name, declared_encodings)
 
     lines: list[dict] = []
     reports: list[dict] = []
