@@ -46,6 +46,9 @@ AMOUNT_COLUMNS = {
 }
 # Tried in order when neither the layout nor the account declares an encoding.
 GUESSED_ENCODINGS = ("utf-8", "cp1252")
+# Tried in order to recognise a header row when the layout declares no encoding: cp850 too,
+# so an export in a DOS code page its account declares is recognised as well.
+HEADER_ENCODINGS = (*GUESSED_ENCODINGS, "cp850")
 OLDEST_FIRST = "oldest_first"
 NEWEST_FIRST = "newest_first"
 
@@ -132,11 +135,7 @@ def find_layout(
     """The one layout whose columns all appear in the file's header row, or None. When several
     match, the one naming the most columns wins: it is the more specific."""
     layouts = load_layouts() if layouts is None else layouts
-    matching = [
-        layout
-        for layout in layouts
-        if (header := _header(content, layout)) and layout.matches(header)
-    ]
+    matching = [layout for layout in layouts if matching_header(content, layout) is not None]
     if not matching:
         return None
     matching.sort(key=lambda layout: len(layout.declared_columns()), reverse=True)
@@ -152,27 +151,28 @@ def find_layout(
     return matching[0]
 
 
-def _header(content: bytes, layout: BankLayout) -> list[str] | None:
+def matching_header(content: bytes, layout: BankLayout) -> list[str] | None:
+    """The columns of the layout's header row, read in the first encoding in which they
+    include every declared column; None when no reading does, the file has no such row, or
+    it is not of the layout's file type."""
     is_zip = content.startswith(ZIP_MAGIC)
     if layout.file_type == XLSX:
-        if not is_zip:
-            return None
-        rows = xlsx_rows_head(content, layout.sheet, layout.header_row)
+        rows = xlsx_rows_head(content, layout.sheet, layout.header_row) if is_zip else None
         if rows is None or len(rows) < layout.header_row:
             return None
-        return [str(value).strip() for value in rows[-1] if value is not None]
-    if is_zip:
-        return None
+        header = [str(value).strip() for value in rows[-1] if value is not None]
+        return header if layout.matches(header) else None
     lines = content[:SNIFF_BYTES].removeprefix(codecs.BOM_UTF8).splitlines()
-    if len(lines) < layout.header_row:
+    if is_zip or len(lines) < layout.header_row:
         return None
-    header_line = lines[layout.skip_rows]
-    for encoding in (layout.encoding,) if layout.encoding else GUESSED_ENCODINGS:
+    for encoding in (layout.encoding,) if layout.encoding else HEADER_ENCODINGS:
         try:
-            text = header_line.decode(encoding)
+            text = lines[layout.skip_rows].decode(encoding)
         except UnicodeDecodeError:
             continue
-        return next(csv.reader([text], delimiter=layout.delimiter), [])
+        header = next(csv.reader([text], delimiter=layout.delimiter), [])
+        if layout.matches(header):
+            return header
     return None
 
 

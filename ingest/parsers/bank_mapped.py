@@ -15,6 +15,7 @@ the other bank formats without one are: the same export delivered twice is a dup
 and loads once, while two exports that overlap keep both copies of the shared movements.
 """
 
+import codecs
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from ingest.bank_layouts import (
     BankLayout,
     find_layout,
     load_layouts,
+    matching_header,
 )
 from ingest.errors import ParseError
 from ingest.gateway_layouts import normalised
@@ -63,8 +65,8 @@ def parse(
             "a header no layout matches",
         )
 
-    header, rows = _rows(content, file_name, layout, declared_encodings)
-    reader = _RowReader(layout, file_name, header)
+    header, rows, encoding = _rows(content, file_name, layout, declared_encodings)
+    reader = _RowReader(layout, file_name, header, encoding)
     lines = _with_statement_ids([reader.line(row) for row in rows])
     statements, warnings = _statements(layout, file_name, lines, reader.balances)
 
@@ -93,16 +95,18 @@ def _rows(
     file_name: str,
     layout: BankLayout,
     declared_encodings: Mapping[str, str] | None,
-) -> tuple[list[str], list[SheetRow]]:
+) -> tuple[list[str], list[SheetRow], str | None]:
+    """The header, the rows, and the encoding the text was read in (None for a workbook)."""
     if layout.file_type == XLSX:
-        return xlsx_rows(content, file_name, sheet_name=layout.sheet, skip_rows=layout.skip_rows)
-    return csv_rows(
-        content,
-        file_name,
-        delimiter=layout.delimiter,
-        text=_decoded(content, file_name, layout, declared_encodings),
-        skip_rows=layout.skip_rows,
+        header, rows = xlsx_rows(
+            content, file_name, sheet_name=layout.sheet, skip_rows=layout.skip_rows
+        )
+        return header, rows, None
+    text, encoding = _decoded(content, file_name, layout, declared_encodings)
+    header, rows = csv_rows(
+        content, file_name, delimiter=layout.delimiter, text=text, skip_rows=layout.skip_rows
     )
+    return header, rows, encoding
 
 
 def _decoded(
@@ -110,24 +114,50 @@ def _decoded(
     file_name: str,
     layout: BankLayout,
     declared_encodings: Mapping[str, str] | None,
-) -> str:
-    """In the layout's encoding, else in the one config/companies.yml declares for the
-    layout's account, else in the first of GUESSED_ENCODINGS that reads every byte."""
+) -> tuple[str, str]:
+    """(text, encoding): in the layout's encoding, else in the one config/companies.yml
+    declares for the file's accounts, else in the first of GUESSED_ENCODINGS that reads
+    every byte."""
     if layout.encoding is not None:
-        return decode_declared(
-            content,
-            file_name,
-            layout.encoding,
-            f"as layout {layout.layout_id} of config/bank_layouts.yml declares",
-        )
-    accounts = [layout.bank_account] if layout.bank_account else []
-    declared = declared_encoding(declared_encodings, accounts, file_name)
-    if declared is None:
-        return decode_text(content, file_name, GUESSED_ENCODINGS)
-    account, encoding = declared
-    return decode_declared(
-        content, file_name, encoding, f"as config/companies.yml declares for bank account {account}"
+        declaration = f"as layout {layout.layout_id} of config/bank_layouts.yml declares"
+        return decode_declared(content, file_name, layout.encoding, declaration), layout.encoding
+    declared = declared_encoding(
+        declared_encodings, _accounts(content, file_name, layout), file_name
     )
+    if declared is None:
+        text = decode_text(content, file_name, GUESSED_ENCODINGS)
+        return text, next(encoding for encoding in GUESSED_ENCODINGS if _decodes(content, encoding))
+    account, encoding = declared
+    declaration = f"as config/companies.yml declares for bank account {account}"
+    return decode_declared(content, file_name, encoding, declaration), encoding
+
+
+def _decodes(content: bytes, encoding: str) -> bool:
+    try:
+        content.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _accounts(content: bytes, file_name: str, layout: BankLayout) -> list[str]:
+    """The accounts the file belongs to, before its encoding is known: account numbers are
+    ASCII, so a reading in latin-1, which takes any byte, finds them as well as any other."""
+    if "bank_account" not in layout.columns:
+        return [layout.bank_account] if layout.bank_account else []
+    (column,) = layout.columns["bank_account"]
+    names = [normalised(name) for name in matching_header(content, layout) or []]
+    latin1_header, rows = csv_rows(
+        content,
+        file_name,
+        delimiter=layout.delimiter,
+        text=content.removeprefix(codecs.BOM_UTF8).decode("latin-1"),
+        skip_rows=layout.skip_rows,
+    )
+    # Found by position: the header's own accents may read otherwise in latin-1.
+    latin1_column = latin1_header[names.index(normalised(column))]
+    found = (cell_text(row.cells.get(latin1_column)) for row in rows)
+    return list(dict.fromkeys(account for account in found if account))
 
 
 @dataclass(frozen=True)
@@ -144,13 +174,14 @@ class _Balance:
 class _RowReader:
     """Turns one row of a mapped export into a `bank_lines` row, keeping stated balances."""
 
-    def __init__(self, layout: BankLayout, file_name: str, header: list[str]) -> None:
+    def __init__(
+        self, layout: BankLayout, file_name: str, header: list[str], encoding: str | None
+    ) -> None:
         self.layout = layout
         self.file_name = file_name
-        by_name = {normalised(column): column for column in header}
         # field -> the file's own spelling of each declared column
         self.columns = {
-            name: tuple(by_name[normalised(column)] for column in columns)
+            name: tuple(self._header_column(header, column, encoding) for column in columns)
             for name, columns in layout.columns.items()
         }
         self.values = ValueReader(
@@ -160,6 +191,23 @@ class _RowReader:
             layout.date_format,
         )
         self.balances: list[_Balance] = []
+
+    def _header_column(self, header: list[str], declared: str, encoding: str | None) -> str:
+        """The header's spelling of a declared column. The header may read otherwise in the
+        encoding the text was decoded in than when the layout recognised it, as a DOS code
+        page guessed as cp1252 does: then only a declared encoding reads the file."""
+        by_name = {normalised(column): column for column in header}
+        if normalised(declared) not in by_name:
+            raise ParseError(
+                self.file_name,
+                f"line {self.layout.header_row}",
+                "header",
+                f"the column {declared} of layout {self.layout.layout_id} once the file is "
+                f"read as {encoding}: declare the export's encoding in the layout or for its "
+                "account in config/companies.yml",
+                ", ".join(header),
+            )
+        return by_name[normalised(declared)]
 
     def column(self, name: str) -> str:
         return self.columns[name][0] if name in self.columns else name

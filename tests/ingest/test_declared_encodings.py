@@ -117,6 +117,34 @@ layouts:
     assert declared.rows["bank_lines"][0]["remittance_text"] == "ABONO MARÍA GÓMEZ"
 
 
+def test_an_export_naming_its_account_in_a_column_is_read_in_that_account_s_encoding(
+    valid_file,
+):
+    content, _ = valid_file("bank_bogota_0550012345678_20260515.csv")
+    in_cp850 = content.decode("utf-8").encode("cp850")
+
+    parsed = bank_mapped.parse(in_cp850, "bogota.csv", registry("cp850").encoding_by_bank_account)
+
+    assert parsed.rows["bank_lines"][1]["remittance_text"] == "COMISIÓN TRANSFERENCIA"
+
+
+def test_an_export_whose_header_reads_otherwise_in_the_guessed_encoding_asks_for_a_declaration(
+    valid_file,
+):
+    content, _ = valid_file("bank_bogota_0550012345678_20260515.csv")
+    in_cp850 = content.decode("utf-8").encode("cp850")
+
+    with pytest.raises(ParseError) as raised:
+        bank_mapped.parse(in_cp850, "bogota.csv")
+
+    assert (raised.value.record, raised.value.field) == ("line 1", "header")
+    assert raised.value.expected == (
+        "the column Código transacción of layout bogota_movimientos_csv once the file is read "
+        "as cp1252: declare the export's encoding in the layout or for its account in "
+        "config/companies.yml"
+    )
+
+
 def test_a_layout_s_declared_encoding_refuses_bytes_it_cannot_read(valid_file):
     content, _ = valid_file("bank_bancolombia_10029384756_20260515.csv")
     # cp1252 leaves byte 0x81 undefined, so a layout declaring cp1252 cannot read this file.
