@@ -11,6 +11,10 @@ customer_amount_applications as (
     select * from {{ ref('int_customer_amount_applications') }}
 ),
 
+customer_subset_applications as (
+    select * from {{ ref('int_customer_subset_applications') }}
+),
+
 applications as (
     select
         company_id,
@@ -39,6 +43,20 @@ applications as (
         application_date,
         reconciled_at
     from customer_amount_applications
+    union all
+    select
+        company_id,
+        payment_id,
+        document_id,
+        customer_id,
+        applied_amount,
+        currency,
+        match_rule,
+        match_score,
+        evidence,
+        application_date,
+        reconciled_at
+    from customer_subset_applications
 ),
 
 -- A rule's score decides whether it may move balances on its own; below the

@@ -24,6 +24,22 @@ payment_customers as (
     select * from {{ ref('int_payment_customers') }}
 ),
 
+customer_subset_matches as (
+    select * from {{ ref('int_customer_subset_matches') }}
+),
+
+subset_combinations as (
+    select
+        payment_id,
+        max(combination_count) as combination_count,
+        string_agg(
+            distinct '(' || combination_document_ids || ')', ' or '
+            order by '(' || combination_document_ids || ')'
+        ) as combination_lists
+    from customer_subset_matches
+    group by payment_id
+),
+
 applied as (
     select
         payment_id,
@@ -117,7 +133,10 @@ assessed as (
         customer_amount_matches.identified_by,
         customer_amount_matches.open_document_count,
         customer_amount_matches.candidate_count as equal_amount_count,
-        coalesce(payer_candidates.customer_count, 0) as payer_customer_count
+        coalesce(payer_candidates.customer_count, 0) as payer_customer_count,
+        coalesce(subset_combinations.combination_count, 0)
+            as combination_count,
+        subset_combinations.combination_lists
     from payments
     left join applied
         on payments.payment_id = applied.payment_id
@@ -131,6 +150,8 @@ assessed as (
         on payments.payment_id = customer_amount_matches.payment_id
     left join payer_candidates
         on payments.payment_id = payer_candidates.payment_id
+    left join subset_combinations
+        on payments.payment_id = subset_combinations.payment_id
 ),
 
 classified as (
@@ -140,7 +161,10 @@ classified as (
             when suggestion_count > 0 then 'suggestion_awaiting_review'
             when applied_amount > 0 or selected_document_count > 0
                 then 'unapplied_remainder'
-            when equal_amount_count > 1 or payer_customer_count > 1
+            when
+                equal_amount_count > 1
+                or payer_customer_count > 1
+                or combination_count > 0
                 then 'ambiguous_candidates'
             when hit_document_count > 0 then 'amount_mismatch'
             when equal_amount_count = 1 then 'unapplied_remainder'
@@ -154,6 +178,7 @@ classified as (
                 then selected_document_count
             when equal_amount_count > 1 then equal_amount_count
             when payer_customer_count > 1 then payer_customer_count
+            when combination_count > 0 then combination_count
             when hit_document_count > 0 then hit_document_count
             when equal_amount_count = 1 then 1
             when identified_customer_id is not null then open_document_count
@@ -198,6 +223,26 @@ explained as (
                 then 'The payer details point at '
                     || cast(payer_customer_count as varchar)
                     || ' different customers.'
+            when combination_count > 1
+                then 'Payer identified as customer '
+                    || identified_customer_id
+                    || ' by '
+                    || identified_by
+                    || ', but '
+                    || cast(combination_count as varchar)
+                    || ' combinations of its open documents owe exactly '
+                    || cast(payment_amount as varchar)
+                    || ': '
+                    || combination_lists
+                    || '; choose one by hand.'
+            when combination_count = 1
+                then 'Payer identified as customer '
+                    || identified_customer_id
+                    || '; the only combination of its open documents owing'
+                    || ' this amount, '
+                    || combination_lists
+                    || ', shares a document with the combination of an'
+                    || ' earlier payment; choose by hand.'
             when hit_document_count > 0
                 then 'The payment quotes '
                     || hit_documents
@@ -217,7 +262,11 @@ explained as (
                     || cast(open_document_count as varchar)
                     || ' open documents owes exactly '
                     || cast(payment_amount as varchar)
-                    || '.'
+                    || ', nor any combination of up to '
+                    || '{{ var("subset_sum_max_combination_size") }}'
+                    || ' of them due within '
+                    || '{{ var("subset_sum_window_days") }}'
+                    || ' days of the payment.'
             when identified_customer_id is not null
                 then 'Payer identified as customer '
                     || identified_customer_id
