@@ -1,7 +1,8 @@
 -- A returned row is a company and currency whose unapplied-cash (suspense)
--- account differs from what its payments still have unapplied, less the
--- gateway refunds and chargebacks paid out of it (plus their reversals and
--- adjustments) and the advances documents consumed as prepaid.
+-- account differs from what its payments still have unapplied (after what
+-- returns, refunds and chargebacks of them took back), less the gateway
+-- refunds and chargebacks of no known charge paid out of it (plus their
+-- reversals and adjustments) and the advances documents consumed as prepaid.
 {{ config(meta={'dagster': {'ref': {'name': 'fct_journal_entries'}}}) }}
 with
 
@@ -19,6 +20,11 @@ gateway_transactions as (
 
 documents as (
     select * from {{ ref('int_documents') }}
+),
+
+payment_reversals as (
+    select * from {{ ref('int_payment_reversals') }}
+    where payment_id is not null
 ),
 
 ledger_balances as (
@@ -50,6 +56,9 @@ unapplied_movements as (
     where
         transaction_type in (
             'refund', 'chargeback', 'chargeback_reversal', 'adjustment'
+        )
+        and gateway_transaction_id not in (
+            select payment_reversals.reversal_id from payment_reversals
         )
     union all
     select

@@ -102,6 +102,8 @@ ALLOCATIONS = [
     ("77001063", "FEA-000106", "178500"),
     ("T-0001", "FEA-000104", "1000000"),
 ]
+# What a refund took back of an applied payment, reopening its document on the refund date.
+REVERSALS = [("T-0001", "FEA-000104", date(2025, 3, 20), "20000")]
 
 
 def _lineage(file: RawFile) -> list[dict]:
@@ -474,7 +476,10 @@ def expected_dso(data_dir: Path, kpi_date: date) -> Decimal:
     applied_amount = sum(
         money(amount) for amount in applied.loc[applied["payment_date"] <= kpi_date, "amount"]
     )
-    receivable = issued["signed_total_amount"].sum() - applied_amount
+    reversed_amount = sum(
+        money(amount) for _, _, reversal_date, amount in REVERSALS if reversal_date <= kpi_date
+    )
+    receivable = issued["signed_total_amount"].sum() - applied_amount + reversed_amount
     window_start = kpi_date - timedelta(days=DSO_WINDOW_DAYS - 1)
     sales = issued.loc[issued["issue_date"] >= window_start, "signed_total_amount"].sum()
     return (receivable * DSO_WINDOW_DAYS / sales).quantize(Decimal("0.01"))
@@ -509,7 +514,7 @@ def test_dso_for_the_company_on_the_as_of_date_matches_a_pandas_recomputation(wa
         AS_OF_DATE,
     ).iloc[0]
 
-    assert row["receivable_amount"] == Decimal("766000.00")
+    assert row["receivable_amount"] == Decimal("786000.00")
     assert Decimal(str(row["dso_days"])) == expected_dso(warehouse.parent, AS_OF_DATE)
 
 
@@ -612,13 +617,14 @@ def test_open_items_carry_residuals_aged_by_due_date_and_sum_to_the_receivable_a
     ).iloc[0]["balance"]
 
     assert list(items.index) == ["FEA-000100", "FEA-000104", "FEA-000105", "FEA-000106"]
-    assert items.loc["FEA-000104", "open_amount"] == Decimal("428000.00")
+    # 1,428,000 after the credit note, less the 1,000,000 charge, plus the 20,000 refunded
+    assert items.loc["FEA-000104", "open_amount"] == Decimal("448000.00")
     assert items.loc["FEA-000104", "aging_bucket"] == "1-30"
     assert items.loc["FEA-000100", "days_past_due"] == 41
     assert items.loc["FEA-000100", "aging_bucket"] == "31-60"
     assert items.loc["FEA-000105", "aging_bucket"] == "current"
     assert bool(items.loc["FEA-000100", "has_active_promise"])
-    assert receivable_balance == items["open_amount"].sum() == Decimal("766000.00")
+    assert receivable_balance == items["open_amount"].sum() == Decimal("786000.00")
 
 
 def test_gateway_payout_entry_books_fee_and_fee_tax_and_clears_charges_less_refunds(warehouse):
@@ -636,7 +642,7 @@ def test_gateway_payout_entry_books_fee_and_fee_tax_and_clears_charges_less_refu
     ]
 
 
-def test_gateway_refund_comes_out_of_unapplied_cash_and_the_clearing_account_nets_to_zero(
+def test_a_gateway_refund_reopens_what_its_charge_paid_and_the_clearing_account_nets_to_zero(
     warehouse,
 ):
     balances = query(
@@ -647,10 +653,10 @@ def test_gateway_refund_comes_out_of_unapplied_cash_and_the_clearing_account_net
     )
 
     # clearing: charge 1,000,000 in, refund 20,000 and payout 980,000 out; suspense: the
-    # unidentified 77,777 less the 20,000 handed back
+    # unidentified 77,777, since the 20,000 handed back was first taken off FEA-000104
     assert list(balances.itertuples(index=False, name=None)) == [
         ("134595", Decimal("0.00")),
-        ("281505", Decimal("-57777.00")),
+        ("281505", Decimal("-77777.00")),
     ]
 
 
@@ -698,8 +704,9 @@ def test_reminder_before_the_payment_was_known_counts_the_open_amount_then(wareh
     ).set_index("cadence_step")
 
     # the credit note is known on 12 March, the gateway charge on the afternoon of 20 March
+    # and its partial refund with the settlement of 21 March
     assert reminders.loc["before_due", "open_amount_known"] == Decimal("1428000.00")
-    assert reminders.loc["on_due", "open_amount_known"] == Decimal("428000.00")
+    assert reminders.loc["on_due", "open_amount_known"] == Decimal("448000.00")
     assert reminders["is_due"].all()
 
 

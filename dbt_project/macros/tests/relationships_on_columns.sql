@@ -7,8 +7,9 @@
 
 {%- set target_columns = to_columns or column_names -%}
 
+{#- a `where` config turns the model into an aliased subquery: wrap it -#}
 select child.*
-from {{ model }} as child
+from (select * from {{ model }}) as child
 where
     {% for column in column_names -%}
     child.{{ column }} is not null

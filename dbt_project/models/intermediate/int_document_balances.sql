@@ -18,6 +18,10 @@ withholding_applications as (
     select * from {{ ref('int_withholding_applications') }}
 ),
 
+reversed_applications as (
+    select * from {{ ref('int_reversed_applications') }}
+),
+
 withheld as (
     select
         company_id,
@@ -31,7 +35,8 @@ withheld as (
 ),
 
 -- Everything that reduces a document: credit notes, payments and the taxes
--- withheld from them on an invoice, invoices absorbing a credit note.
+-- withheld from them on an invoice, invoices absorbing a credit note; and,
+-- with a minus sign, what reversals of those payments undid.
 settlements as (
     select
         company_id,
@@ -72,6 +77,27 @@ settlements as (
         reconciled_at,
         payment_id as settlement_id
     from withheld
+    union all
+    select
+        company_id,
+        document_id,
+        'payment_reversal' as settlement_type,
+        -reversed_applied_amount as applied_amount,
+        posting_date as application_date,
+        known_at as reconciled_at,
+        reversal_id as settlement_id
+    from reversed_applications
+    union all
+    select
+        company_id,
+        document_id,
+        'withholding_reversal' as settlement_type,
+        -reversed_withheld_amount as applied_amount,
+        posting_date as application_date,
+        known_at as reconciled_at,
+        reversal_id as settlement_id
+    from reversed_applications
+    where reversed_withheld_amount != 0
 ),
 
 running as (
@@ -101,16 +127,27 @@ running as (
             and settlements.document_id = documents.document_id
 ),
 
--- The settlement that brought the balance to zero, and the moment the
--- warehouse had every piece of evidence for it.
+-- The settlement that brought the balance to zero for good (a reversal may
+-- reopen it), and the moment the warehouse had every piece of evidence.
+settled_from as (
+    select
+        *,
+        min(cumulative_amount) over (
+            partition by company_id, document_id
+            order by application_date, reconciled_at, settlement_id
+            rows between current row and unbounded following
+        ) as least_later_cumulative_amount
+    from running
+),
+
 closing as (
     select
         company_id,
         document_id,
         min(application_date) as fully_paid_date,
         min(cumulative_known_at) as fully_paid_known_at
-    from running
-    where cumulative_amount >= opened_amount
+    from settled_from
+    where least_later_cumulative_amount >= opened_amount
     group by company_id, document_id
 ),
 
@@ -123,13 +160,26 @@ totals as (
         ) as credited_amount,
         sum(
             case
-                when settlement_type in ('payment', 'credit_note_use')
+                when
+                    settlement_type
+                    in ('payment', 'credit_note_use', 'payment_reversal')
                     then applied_amount
             end
         ) as applied_amount,
         sum(
-            case when settlement_type = 'withholding' then applied_amount end
-        ) as withheld_amount
+            case
+                when settlement_type in ('withholding', 'withholding_reversal')
+                    then applied_amount
+            end
+        ) as withheld_amount,
+        -sum(
+            case
+                when
+                    settlement_type
+                    in ('payment_reversal', 'withholding_reversal')
+                    then applied_amount
+            end
+        ) as reversed_amount
     from settlements
     group by company_id, document_id
 ),
@@ -147,6 +197,7 @@ final as (
         coalesce(totals.credited_amount, 0) as credited_amount,
         coalesce(totals.applied_amount, 0) as applied_amount,
         coalesce(totals.withheld_amount, 0) as withheld_amount,
+        coalesce(totals.reversed_amount, 0) as reversed_amount,
         -- A credit note's unused part is money owed back to the customer,
         -- so it counts against the receivable with a minus sign.
         case

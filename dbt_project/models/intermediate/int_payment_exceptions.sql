@@ -40,6 +40,14 @@ subset_combinations as (
     group by payment_id
 ),
 
+payment_reversals as (
+    select * from {{ ref('int_payment_reversals') }}
+),
+
+reversed_applications as (
+    select * from {{ ref('int_reversed_applications') }}
+),
+
 applied as (
     select
         payment_id,
@@ -68,6 +76,25 @@ suggested as (
         ) as suggestions
     from payment_applications
     where application_status = 'suggested'
+    group by payment_id
+),
+
+-- what returns, refunds and chargebacks took back is no longer the
+-- payment's to apply, and what they undid no longer applied
+reversed as (
+    select
+        payment_id,
+        sum(reversed_amount) as reversed_amount
+    from payment_reversals
+    where payment_id is not null
+    group by payment_id
+),
+
+undone as (
+    select
+        payment_id,
+        sum(reversed_applied_amount) as undone_amount
+    from reversed_applications
     group by payment_id
 ),
 
@@ -117,9 +144,12 @@ assessed as (
         payments.payment_id,
         payments.payment_amount,
         payments.currency,
-        coalesce(applied.applied_amount, 0) as applied_amount,
+        coalesce(applied.applied_amount, 0)
+        - coalesce(undone.undone_amount, 0) as applied_amount,
         payments.payment_amount
-        - coalesce(applied.applied_amount, 0) as unapplied_amount,
+        - coalesce(reversed.reversed_amount, 0)
+        - coalesce(applied.applied_amount, 0)
+        + coalesce(undone.undone_amount, 0) as unapplied_amount,
         applied.document_ids as applied_document_ids,
         coalesce(suggested.suggestion_count, 0) as suggestion_count,
         suggested.suggestions,
@@ -142,6 +172,10 @@ assessed as (
         on payments.payment_id = applied.payment_id
     left join suggested
         on payments.payment_id = suggested.payment_id
+    left join reversed
+        on payments.payment_id = reversed.payment_id
+    left join undone
+        on payments.payment_id = undone.payment_id
     left join references_found
         on payments.payment_id = references_found.payment_id
     left join reference_hits
@@ -283,6 +317,35 @@ explained as (
     from classified
 ),
 
+-- a return, refund or chargeback that names no payment we know: the money
+-- left, and a person must find what it took back
+unmatched_reversals as (
+    select
+        company_id,
+        reversal_id as payment_id,
+        'reversal_without_payment' as reason_code,
+        'The '
+        || replace(reversal_type, '_', ' ')
+        || ' '
+        || coalesce(source_reference, reversal_id)
+        || ' of '
+        || cast(reversal_amount as varchar)
+        || ' '
+        || currency
+        || case
+            when reversal_type = 'gateway_chargeback_reversal'
+                then ' matches no chargeback of a known charge.'
+            else ' matches no payment received earlier on the same account.'
+        end as reason,
+        0 as candidate_count,
+        reversal_amount as payment_amount,
+        0 as applied_amount,
+        reversal_amount as unapplied_amount,
+        currency
+    from payment_reversals
+    where payment_id is null
+),
+
 final as (
     select
         company_id,
@@ -296,6 +359,18 @@ final as (
         currency
     from explained
     where unapplied_amount > 0
+    union all
+    select
+        company_id,
+        payment_id,
+        reason_code,
+        reason,
+        candidate_count,
+        payment_amount,
+        applied_amount,
+        unapplied_amount,
+        currency
+    from unmatched_reversals
 )
 
 select * from final

@@ -36,6 +36,14 @@ withholding_applications as (
     select * from {{ ref('int_withholding_applications') }}
 ),
 
+payment_reversals as (
+    select * from {{ ref('int_payment_reversals') }}
+),
+
+reversed_applications as (
+    select * from {{ ref('int_reversed_applications') }}
+),
+
 chart_of_accounts as (
     select * from {{ ref('chart_of_accounts') }}
 ),
@@ -264,9 +272,9 @@ payout_lines_signed as (
 ),
 
 -- the money a refund or chargeback takes back was the customer's; it leaves
--- the customer's unapplied balance, and any invoice it had paid stays for a
--- person to reopen. A chargeback reversal gives it back, and an adjustment
--- moves it by its own sign.
+-- the customer's unapplied balance, where undoing the charge's applications
+-- (application_reversals below) has put it back. A chargeback reversal gives
+-- it back, and an adjustment moves it by its own sign.
 customer_reversals as (
     select
         company_id,
@@ -431,6 +439,145 @@ withholding_lines as (
         description
 ),
 
+-- a bank return or a returned collection takes the money back out of the
+-- bank; it was the customer's, so it leaves unapplied cash, where undoing
+-- the payment's applications has put it back (gateway refunds and
+-- chargebacks do the same against gateway clearing above)
+returns as (
+    select
+        company_id,
+        reversal_id as source_id,
+        reversal_date as entry_date,
+        currency,
+        reversed_amount,
+        'payment_returned' as event_type,
+        'Payment ' || payment_id || ' returned by '
+        || replace(reversal_type, '_', ' ') || ' '
+        || coalesce(source_reference, reversal_id) as description
+    from payment_reversals
+    where
+        reversal_type in ('bank_return', 'collection_return')
+        and payment_id is not null
+),
+
+return_lines as (
+    {{ journal_line(
+        'returns', 1, unapplied_cash, "reversed_amount"
+    ) }}
+    union all
+    {{ journal_line(
+        'returns', 2, bank, "-reversed_amount"
+    ) }}
+),
+
+-- undoing an application puts the document back in the receivable and the
+-- money back in unapplied cash; a chargeback reversal applies it again
+application_reversals as (
+    select
+        receivable_movements.company_id,
+        receivable_movements.source_id,
+        receivable_movements.posting_date as entry_date,
+        receivable_movements.currency,
+        receivable_movements.movement_amount as reversed_amount,
+        case
+            when receivable_movements.movement_amount > 0
+                then 'payment_application_reversed'
+            else 'payment_application_restored'
+        end as event_type,
+        'Payment '
+        || coalesce(payments.source_reference, payments.payment_id)
+        || ' on ' || receivable_movements.document_id || ': '
+        || replace(reversed_applications.reversal_type, '_', ' ') || ' '
+        || reversed_applications.reversal_id as description
+    from receivable_movements
+    inner join reversed_applications
+        on
+            receivable_movements.company_id = reversed_applications.company_id
+            and receivable_movements.source_id
+            = reversed_applications.reversed_application_id
+    inner join payments
+        on
+            receivable_movements.company_id = payments.company_id
+            and receivable_movements.payment_id = payments.payment_id
+    where receivable_movements.movement_type = 'payment_reversed'
+),
+
+application_reversal_lines as (
+    {{ journal_line(
+        'application_reversals', 1, receivable, "reversed_amount"
+    ) }}
+    union all
+    {{ journal_line(
+        'application_reversals', 2, unapplied_cash, "-reversed_amount"
+    ) }}
+),
+
+-- the taxes withheld with a reversed payment are no advance any more: the
+-- receivable takes them back, one credit per tax account
+withholding_reversals as (
+    select
+        reversed_applications.company_id,
+        reversed_applications.reversed_application_id as source_id,
+        reversed_applications.posting_date as entry_date,
+        reversed_applications.currency,
+        withholding_applications.account_code,
+        sign(reversed_applications.reversed_withheld_amount)
+        * withholding_applications.withheld_amount as reversed_amount,
+        case
+            when reversed_applications.reversed_withheld_amount > 0
+                then 'withholding_reversed'
+            else 'withholding_restored'
+        end as event_type,
+        'Taxes withheld by customer ' || reversed_applications.customer_id
+        || ' on ' || reversed_applications.document_id || ': '
+        || replace(reversed_applications.reversal_type, '_', ' ') || ' '
+        || reversed_applications.reversal_id as description
+    from reversed_applications
+    inner join withholding_applications
+        on
+            reversed_applications.company_id
+            = withholding_applications.company_id
+            and reversed_applications.application_id
+            = withholding_applications.application_id
+    where reversed_applications.reversed_withheld_amount <> 0
+),
+
+withholding_reversal_lines as (
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        1 as line_order,
+        {{ receivable }} as account_code,
+        sum(reversed_amount) as signed_amount
+    from withholding_reversals
+    group by
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        description,
+        1 + row_number() over (
+            partition by company_id, source_id
+            order by account_code
+        ) as line_order,
+        account_code,
+        -reversed_amount as signed_amount
+    from withholding_reversals
+),
+
 signed_lines as (
     {%- for lines in [
         'invoice_lines',
@@ -440,7 +587,10 @@ signed_lines as (
         'customer_reversal_lines',
         'gateway_fee_lines',
         'application_lines',
-        'withholding_lines'
+        'withholding_lines',
+        'return_lines',
+        'application_reversal_lines',
+        'withholding_reversal_lines'
     ] %}
         {{ journal_line(lines, 'line_order', 'account_code', 'signed_amount') }}
         {%- if not loop.last %}

@@ -28,14 +28,18 @@ balances as (
         sum(receivable_movements.movement_amount) as open_amount,
         sum(
             case
-                when receivable_movements.movement_type = 'payment_applied'
+                when
+                    receivable_movements.movement_type
+                    in ('payment_applied', 'payment_reversed')
                     then -receivable_movements.movement_amount
                 else 0
             end
         ) as applied_amount,
         sum(
             case
-                when receivable_movements.movement_type = 'withholding_applied'
+                when
+                    receivable_movements.movement_type
+                    in ('withholding_applied', 'withholding_reversed')
                     then -receivable_movements.movement_amount
                 else 0
             end

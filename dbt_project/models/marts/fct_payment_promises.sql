@@ -69,7 +69,8 @@ as_of as (
     where is_as_of_date
 ),
 
--- tax the customer withheld from a payment counts as paid, like the cash
+-- tax the customer withheld from a payment counts as paid, like the cash;
+-- a reversal of either takes it back
 paid_in_window as (
     select
         windows.company_id,
@@ -81,7 +82,12 @@ paid_in_window as (
             windows.company_id = receivable_movements.company_id
             and windows.document_id = receivable_movements.document_id
             and receivable_movements.movement_type
-            in ('payment_applied', 'withholding_applied')
+            in (
+                'payment_applied',
+                'withholding_applied',
+                'payment_reversed',
+                'withholding_reversed'
+            )
             and receivable_movements.posting_date
             between windows.promise_made_date and windows.grace_end_date
     inner join as_of

@@ -14,6 +14,14 @@ exceptions as (
     select * from {{ ref('int_payment_exceptions') }}
 ),
 
+payment_reversals as (
+    select * from {{ ref('int_payment_reversals') }}
+),
+
+reversed_applications as (
+    select * from {{ ref('int_reversed_applications') }}
+),
+
 customers as (
     select * from {{ ref('int_customers') }}
 ),
@@ -38,6 +46,39 @@ application_totals as (
         max(reconciled_at) as last_reconciled_at
     from applications
     group by company_id, payment_id
+),
+
+-- what returns, refunds and chargebacks took back (less what chargeback
+-- reversals gave back), and how much of the applications that undid
+reversal_totals as (
+    select
+        company_id,
+        payment_id,
+        sum(reversed_amount) as reversed_amount
+    from payment_reversals
+    where payment_id is not null
+    group by company_id, payment_id
+),
+
+undone_totals as (
+    select
+        reversed_applications.company_id,
+        reversed_applications.payment_id,
+        sum(reversed_applications.reversed_applied_amount) as undone_amount,
+        sum(
+            case
+                when applications.application_status = 'automatic'
+                    then reversed_applications.reversed_applied_amount
+                else 0
+            end
+        ) as automatic_undone_amount
+    from reversed_applications
+    inner join applications
+        on
+            reversed_applications.company_id = applications.company_id
+            and reversed_applications.application_id
+            = applications.application_id
+    group by reversed_applications.company_id, reversed_applications.payment_id
 ),
 
 -- a payment that settles documents of several customers is attributed to the
@@ -72,18 +113,31 @@ amounts as (
             as application_count,
         coalesce(application_totals.document_count, 0) as document_count,
         cast(
-            coalesce(application_totals.applied_amount, 0) as decimal(18, 2)
+            coalesce(application_totals.applied_amount, 0)
+            - coalesce(undone_totals.undone_amount, 0) as decimal(18, 2)
         ) as applied_amount,
         cast(
             coalesce(application_totals.automatic_applied_amount, 0)
+            - coalesce(undone_totals.automatic_undone_amount, 0)
             as decimal(18, 2)
         ) as automatic_applied_amount,
+        cast(
+            coalesce(reversal_totals.reversed_amount, 0) as decimal(18, 2)
+        ) as reversed_amount,
         application_totals.last_reconciled_at
     from payments
     left join application_totals
         on
             payments.company_id = application_totals.company_id
             and payments.payment_id = application_totals.payment_id
+    left join undone_totals
+        on
+            payments.company_id = undone_totals.company_id
+            and payments.payment_id = undone_totals.payment_id
+    left join reversal_totals
+        on
+            payments.company_id = reversal_totals.company_id
+            and payments.payment_id = reversal_totals.payment_id
     left join payment_customers
         on
             payments.company_id = payment_customers.company_id
@@ -93,10 +147,14 @@ amounts as (
 statuses as (
     select
         *,
-        cast(payment_amount - applied_amount as decimal(18, 2))
-            as unapplied_amount,
+        cast(
+            payment_amount - reversed_amount - applied_amount
+            as decimal(18, 2)
+        ) as unapplied_amount,
         case
-            when applied_amount = payment_amount then 'applied'
+            when reversed_amount >= payment_amount then 'reversed'
+            when applied_amount = payment_amount - reversed_amount
+                then 'applied'
             when applied_amount > 0 then 'partially_applied'
             else 'unapplied'
         end as payment_status
@@ -132,6 +190,7 @@ final as (
         customers.segment,
         reconciliations.payment_status,
         reconciliations.applied_amount,
+        reconciliations.reversed_amount,
         reconciliations.unapplied_amount,
         reconciliations.automatic_applied_amount,
         reconciliations.application_count,

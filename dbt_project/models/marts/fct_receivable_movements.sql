@@ -26,6 +26,10 @@ withholding_applications as (
     select * from {{ ref('int_withholding_applications') }}
 ),
 
+reversed_applications as (
+    select * from {{ ref('int_reversed_applications') }}
+),
+
 documents_issued as (
     select
         company_id,
@@ -82,6 +86,50 @@ withholdings_applied as (
         on
             withholding_applications.company_id = documents.company_id
             and withholding_applications.document_id = documents.document_id
+),
+
+-- a returned or charged-back payment no longer pays the document: from the
+-- reversal date the document owes again what the reversal undid (a
+-- chargeback reversal, which restores the payment, moves it back down)
+payments_reversed as (
+    select
+        company_id,
+        'payment_reversed' as movement_type,
+        document_id,
+        reversed_application_id as source_id,
+        payment_id,
+        posting_date,
+        known_at,
+        reversed_applied_amount as movement_amount,
+        currency
+    from reversed_applications
+    where reversed_applied_amount != 0
+),
+
+-- the taxes withheld with a payment fall with it, one movement per tax
+withholdings_reversed as (
+    select
+        reversed_applications.company_id,
+        'withholding_reversed' as movement_type,
+        reversed_applications.document_id,
+        {{ surrogate_key([
+            'reversed_applications.reversal_id',
+            'withholding_applications.withholding_application_id',
+        ]) }} as source_id,
+        reversed_applications.payment_id,
+        reversed_applications.posting_date,
+        reversed_applications.known_at,
+        sign(reversed_applications.reversed_withheld_amount)
+        * withholding_applications.withheld_amount as movement_amount,
+        reversed_applications.currency
+    from reversed_applications
+    inner join withholding_applications
+        on
+            reversed_applications.company_id
+            = withholding_applications.company_id
+            and reversed_applications.application_id
+            = withholding_applications.application_id
+    where reversed_applications.reversed_withheld_amount != 0
 ),
 
 credit_note_links as (
@@ -149,6 +197,10 @@ movements as (
     select * from payments_applied
     union all
     select * from withholdings_applied
+    union all
+    select * from payments_reversed
+    union all
+    select * from withholdings_reversed
     union all
     select * from credit_notes_applied
     union all

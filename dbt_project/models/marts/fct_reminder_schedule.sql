@@ -245,7 +245,8 @@ latest_agreements as (
     from agreement_positions
 ),
 
--- tax the customer withheld from a payment counts as paid, like the cash
+-- tax the customer withheld from a payment counts as paid, like the cash;
+-- a reversal of either takes it back
 agreement_payments as (
     select
         latest_agreements.company_id,
@@ -258,7 +259,12 @@ agreement_payments as (
             latest_agreements.company_id = known_movements.company_id
             and latest_agreements.document_id = known_movements.document_id
             and known_movements.movement_type
-            in ('payment_applied', 'withholding_applied')
+            in (
+                'payment_applied',
+                'withholding_applied',
+                'payment_reversed',
+                'withholding_reversed'
+            )
             and latest_agreements.agreement_date <= known_movements.posting_date
             and latest_agreements.reminder_date
             >= known_movements.actionable_from_date

@@ -160,6 +160,17 @@ document_balances as (
     from document_days
 ),
 
+document_reopenings as (
+    select
+        *,
+        coalesce(max(balance_amount) over (
+            partition by company_id, document_id
+            order by posting_date
+            rows between 1 following and unbounded following
+        ) > 0, false) as is_reopened_later
+    from document_balances
+),
+
 open_document_days as (
     select
         document_balances.company_id,
@@ -214,19 +225,20 @@ promise_coverage as (
 ),
 
 -- a document is collected on the day its balance reaches zero, provided a
--- payment (not only credit notes) went into it; the channel is that of the
--- last payment applied
+-- payment (not only credit notes) went into it and no reversal of a payment
+-- reopens it later; the channel is that of the last payment applied
 collections as (
     select
         company_id,
         document_id,
         segment,
         posting_date as collected_date
-    from document_balances
+    from document_reopenings
     where
         balance_amount <= 0
         and balance_amount - movement_amount > 0
         and payments_so_far_count > 0
+        and not is_reopened_later
 ),
 
 collection_channels as (
