@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from demo.dates import BusinessCalendar, add_months
-from demo.money import ZERO, customer_withholding, pesos
+from demo.money import ZERO, customer_withholding, pesos, to_peso
+from demo.noise import NoiseMix
 from demo.payments import Allocation, Payment, number_payments
 from demo.remittance import describe
 from demo.world import Customer, Document, Scale, World
@@ -31,30 +32,31 @@ LATE_TAIL_SHARE = 0.10
 LATE_TAIL_MEAN_DAYS = 30.0
 # Invoices not paid at all by the as-of date, whatever their age.
 DELINQUENT_SHARE = {"individual": 0.06, "sme": 0.09, "corporate": 0.08}
-# Drawn per invoice. Tuned so that shares of payments land near clean 60 %, missing 8 %,
-# mistyped 4 %, partial 6 %, multi 6 %, third party 3 %: a partial invoice makes two payments
-# and a multi-invoice payment absorbs other invoices' payments.
-SCENARIO_WEIGHTS = {
-    "clean": 0.66,
-    "missing_reference": 0.085,
-    "mistyped_reference": 0.045,
-    "partial": 0.04,
-    "multi_invoice": 0.085,
-    "third_party_payer": 0.035,
-}
-WITHHOLDING_SHARE = 0.08
 BANK_FORMATS = ("camt053", "mt940")
 # Scenarios that only some channels can carry: a recaudo line or a gateway charge names one
 # reference and is paid by the customer itself.
 SCENARIO_FORMATS = {
+    "free_text_reference": BANK_FORMATS,
     "multi_invoice": BANK_FORMATS,
+    "multi_invoice_unreferenced": BANK_FORMATS,
+    "short_payment": BANK_FORMATS,
+    "overpayment": BANK_FORMATS,
     "third_party_payer": BANK_FORMATS,
     "ambiguous": BANK_FORMATS,
     "withholding_short": (*BANK_FORMATS, "asobancaria2001"),
 }
+MULTI_INVOICE_SCENARIOS = ("multi_invoice", "multi_invoice_unreferenced")
 MULTI_INVOICE_WINDOW_DAYS = 20
+# Colombian banks charge the sender of an interbank (ACH) transfer a few thousand pesos; a
+# payer who deducts it pays that much less.
+TRANSFER_CHARGE_RANGE = (3_000, 9_900)
+ROUNDING_STEP = Decimal(1_000)
+OVERPAYMENT_ROUNDING_STEP = Decimal(10_000)
+# An overpayment of an earlier version of the invoice: this much more than it owes.
+OVERPAID_SHARE_RANGE = (5, 20)
 PROMISABLE_SCENARIOS = (
     "clean",
+    "free_text_reference",
     "missing_reference",
     "mistyped_reference",
     "third_party_payer",
@@ -126,13 +128,13 @@ class Collections:
 
 
 def simulate_collections(
-    rng: random.Random, world: World, scale: Scale, calendar: BusinessCalendar
+    rng: random.Random, world: World, scale: Scale, calendar: BusinessCalendar, mix: NoiseMix
 ) -> Collections:
     preferred = {
         customer.customer_id: _draw(rng, FORMAT_WEIGHTS[customer.segment])
         for customer in world.customers
     }
-    plans = [_base_plan(rng, world, invoice, preferred) for invoice in world.invoices]
+    plans = [_base_plan(rng, world, invoice, preferred, mix) for invoice in world.invoices]
     plan_by_id = {plan.invoice.document_id: plan for plan in plans}
     for note in world.credit_notes:
         _net_of_credit_note(plan_by_id[note.related_document_id], note)
@@ -156,7 +158,11 @@ def _draw(rng: random.Random, weights: dict[str, float]) -> str:
 
 
 def _base_plan(
-    rng: random.Random, world: World, invoice: Document, preferred: dict[str, str]
+    rng: random.Random,
+    world: World,
+    invoice: Document,
+    preferred: dict[str, str],
+    mix: NoiseMix,
 ) -> Plan:
     customer = world.customer_by_id[invoice.customer_id]
     mean_days, spread_days = DELAY_DAYS[customer.segment]
@@ -171,10 +177,10 @@ def _base_plan(
     source_format = preferred[customer.customer_id]
     if rng.random() >= PREFERRED_FORMAT_SHARE:
         source_format = _draw(rng, FORMAT_WEIGHTS[customer.segment])
-    if customer.segment == "corporate" and rng.random() < WITHHOLDING_SHARE:
+    if customer.segment == "corporate" and rng.random() < mix.withholding_short:
         scenario = "withholding_short"
     else:
-        scenario = _draw(rng, SCENARIO_WEIGHTS)
+        scenario = _draw(rng, mix.scenario_weights())
     return Plan(invoice, customer, scenario, source_format, intended_date)
 
 
@@ -275,7 +281,7 @@ def _group_multi_invoice(rng: random.Random, plans: list[Plan], calendar: Busine
     for plan in plans:
         by_customer.setdefault(plan.customer.customer_id, []).append(plan)
     for seed in plans:
-        if seed.scenario != "multi_invoice" or seed.intended_date is None:
+        if seed.scenario not in MULTI_INVOICE_SCENARIOS or seed.intended_date is None:
             continue
         payment_date = settle_date(calendar, seed.source_format, seed.intended_date)
         companions = [
@@ -288,7 +294,7 @@ def _group_multi_invoice(rng: random.Random, plans: list[Plan], calendar: Busine
             continue
         companions = companions[: rng.randint(1, 4)]
         for plan in companions:
-            plan.absorbed, plan.scenario = True, "multi_invoice"
+            plan.absorbed, plan.scenario = True, seed.scenario
             seed.companions.append(plan.invoice)
 
 
@@ -414,7 +420,7 @@ def _payments(
     invoice = plan.invoice
     if plan.scenario == "partial":
         return _partial_payments(rng, plan, world, scale, calendar, payment_date)
-    if plan.scenario == "multi_invoice":
+    if plan.scenario in MULTI_INVOICE_SCENARIOS:
         documents = [invoice, *plan.companions]
         allocations = [Allocation(doc.document_id, doc.total_amount) for doc in documents]
         payment = _payment(plan, payment_date, allocations)
@@ -427,18 +433,43 @@ def _payments(
     elif plan.scenario == "withholding_short":
         withheld = customer_withholding(invoice.net_amount, invoice.tax_amount)
         allocation = Allocation(invoice.document_id, invoice.total_amount - withheld, withheld)
-    payment = _payment(plan, payment_date, [allocation])
+    elif plan.scenario == "short_payment":
+        short = _short_amount(rng, invoice.total_amount)
+        allocation = Allocation(invoice.document_id, invoice.total_amount - short, ZERO, short)
+    unapplied = ZERO
+    if plan.scenario == "overpayment":
+        unapplied = _overpaid_amount(rng, invoice.total_amount)
+    payment = _payment(plan, payment_date, [allocation], unapplied)
     describe(rng, payment, [invoice], world, credit_note=note)
     return [payment]
 
 
-def _payment(plan: Plan, payment_date: date, allocations: list[Allocation]) -> Payment:
+def _short_amount(rng: random.Random, total_amount: Decimal) -> Decimal:
+    """Rounded down to the thousand, or less an interbank transfer charge."""
+    rounded_down = (total_amount // ROUNDING_STEP) * ROUNDING_STEP
+    if rng.random() < 0.5 and rounded_down < total_amount:
+        return total_amount - rounded_down
+    return pesos(rng.randint(*TRANSFER_CHARGE_RANGE) // 100 * 100)
+
+
+def _overpaid_amount(rng: random.Random, total_amount: Decimal) -> Decimal:
+    """Rounded up to the next ten thousand, or 5-20 % more than the invoice."""
+    step = OVERPAYMENT_ROUNDING_STEP
+    rounded_up = (total_amount // step + 1) * step
+    if rng.random() < 0.5:
+        return rounded_up - total_amount
+    return to_peso(total_amount * Decimal(rng.randint(*OVERPAID_SHARE_RANGE)) / 100)
+
+
+def _payment(
+    plan: Plan, payment_date: date, allocations: list[Allocation], unapplied: Decimal = ZERO
+) -> Payment:
     return Payment(
         company_id=plan.invoice.company_id,
         customer=plan.customer,
         source_format=plan.source_format,
         payment_date=payment_date,
-        amount=sum((allocation.allocated_amount for allocation in allocations), ZERO),
+        amount=sum((allocation.allocated_amount for allocation in allocations), unapplied),
         allocations=allocations,
         scenario=plan.scenario,
     )

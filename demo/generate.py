@@ -19,6 +19,7 @@ from demo.behaviour import Collections, simulate_collections
 from demo.dates import BusinessCalendar, local_time
 from demo.gateway import Payout, settle_gateway
 from demo.ledger import BankStatement, build_statements
+from demo.noise import NOISE_MIXES, NoiseMix, noise_mix
 from demo.payments import Payment, Settlement, replay
 from demo.world import SCALES, Company, Scale, World, build_world, load_companies
 from demo.writers.answer_key import write_answer_key
@@ -59,15 +60,21 @@ class DemoSummary:
     data_dir: Path
     scale: str
     seed: int
+    # Name of the noise mix in `demo.noise.NOISE_MIXES`, and its shares.
+    noise: str
+    noise_mix: dict
     period_start_date: date
     as_of_date: date
     customer_count: int
     invoice_count: int
+    # Customers billed one fixed fee on every invoice.
+    recurring_customer_count: int
     credit_note_count: int
     payment_count: int
     allocation_count: int
     identifiable_payment_count: int
     payments_by_scenario: dict[str, int]
+    payments_by_expected_match_type: dict[str, int]
     payments_by_channel: dict[str, int]
     payments_by_source_format: dict[str, int]
     open_invoices_by_aging_bucket: dict[str, int]
@@ -88,11 +95,14 @@ class DemoSummary:
         return summary
 
 
-def generate(data_dir: Path, scale: str = "demo", seed: int = 42) -> DemoSummary:
+def generate(
+    data_dir: Path, scale: str = "demo", seed: int = 42, noise: str = "realistic"
+) -> DemoSummary:
     """Write the inbox files and the answer key for one seeded world under `data_dir`."""
     if scale not in SCALES:
         raise ValueError(f"scale {scale!r} is not one of {', '.join(sorted(SCALES))}")
     settings = SCALES[scale]
+    mix = noise_mix(noise)
     paths = Paths(Path(data_dir))
     _prepare_folder(paths.inbox, DEMO_FILE_PREFIXES)
     _prepare_folder(paths.answer_key, ANSWER_KEY_FILES)
@@ -101,13 +111,13 @@ def generate(data_dir: Path, scale: str = "demo", seed: int = 42) -> DemoSummary
     rng = random.Random(seed)
     faker = Faker("es_CO")
     faker.seed_instance(seed)
-    simulation = _simulate(rng, faker, settings)
+    simulation = _simulate(rng, faker, settings, mix)
 
     inbox = Inbox(paths.inbox)
     duplicated_file = _write_inbox(inbox, rng, simulation, settings)
     logger.info("wrote %d inbox files to %s", len(inbox.written), paths.inbox)
 
-    summary = _summary(paths.root, scale, seed, simulation, inbox, duplicated_file)
+    summary = _summary(paths.root, scale, seed, noise, simulation, inbox, duplicated_file)
     written_at = local_time(settings.as_of_date + timedelta(days=1), 8)
     payments = simulation.collections.payments
     write_answer_key(
@@ -130,10 +140,10 @@ class Simulation:
     settlement: Settlement
 
 
-def _simulate(rng: random.Random, faker: Faker, settings: Scale) -> Simulation:
+def _simulate(rng: random.Random, faker: Faker, settings: Scale, mix: NoiseMix) -> Simulation:
     calendar = BusinessCalendar([settings.period_start_date.year, settings.as_of_date.year + 1])
     companies = load_companies(CompanyRegistry.load())
-    world = build_world(rng, faker, companies, settings, calendar)
+    world = build_world(rng, faker, companies, settings, calendar, mix)
     logger.info(
         "built %d customers, %d invoices and %d credit notes for %d companies",
         len(world.customers),
@@ -142,7 +152,7 @@ def _simulate(rng: random.Random, faker: Faker, settings: Scale) -> Simulation:
         len(companies),
     )
 
-    collections = simulate_collections(rng, world, settings, calendar)
+    collections = simulate_collections(rng, world, settings, calendar, mix)
     payouts = settle_gateway(rng, world, collections.payments, calendar)
     statements = build_statements(rng, world, collections.payments, payouts, settings, calendar)
     assign_authorizations(rng, collections.payments)
@@ -216,6 +226,7 @@ def _summary(
     root: Path,
     scale: str,
     seed: int,
+    noise: str,
     simulation: Simulation,
     inbox: Inbox,
     duplicated_file: str,
@@ -227,15 +238,21 @@ def _summary(
         data_dir=root,
         scale=scale,
         seed=seed,
+        noise=noise,
+        noise_mix=NOISE_MIXES[noise].to_json_dict(),
         period_start_date=settings.period_start_date,
         as_of_date=settings.as_of_date,
         customer_count=len(world.customers),
         invoice_count=len(world.invoices),
+        recurring_customer_count=len(world.recurring_fees),
         credit_note_count=len(world.credit_notes),
         payment_count=len(payments),
         allocation_count=sum(len(payment.allocations) for payment in payments),
         identifiable_payment_count=sum(payment.identifiable for payment in payments),
         payments_by_scenario=_counts(payment.scenario for payment in payments),
+        payments_by_expected_match_type=_counts(
+            payment.expected_match_type for payment in payments
+        ),
         payments_by_channel=_counts(payment.channel for payment in payments),
         payments_by_source_format=_counts(payment.source_format for payment in payments),
         open_invoices_by_aging_bucket=simulation.settlement.aging_counts,
@@ -265,9 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=data_dir(), help="default: %(default)s")
     parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--noise", choices=sorted(NOISE_MIXES), default="realistic")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    generate(arguments.data_dir, arguments.scale, arguments.seed)
+    generate(arguments.data_dir, arguments.scale, arguments.seed, arguments.noise)
     return 0
 
 

@@ -13,7 +13,12 @@ from demo.references import change_one_digit
 from demo.world import Customer, Document, World, ascii_upper
 
 # Scenarios whose payment does not name its document correctly.
-UNREFERENCED_SCENARIOS = ("missing_reference", "mistyped_reference", "ambiguous")
+UNREFERENCED_SCENARIOS = (
+    "missing_reference",
+    "mistyped_reference",
+    "ambiguous",
+    "multi_invoice_unreferenced",
+)
 # Payer names arrive cut to one interbank name line (SWIFT 35x).
 BANK_NAME_LENGTH = 35
 # ISO 20022 caps one `Ustrd` line at 140 characters.
@@ -40,7 +45,7 @@ def describe(
     if payment.source_format == "asobancaria2001":
         _collection(rng, payment, documents[0])
     elif payment.source_format == "gateway":
-        _gateway_charge(rng, payment, documents[0])
+        _gateway_charge(rng, payment, documents[0], world)
     else:
         _bank_transfer(rng, payment, documents, world, credit_note, instalment_number, balance)
 
@@ -105,12 +110,22 @@ def _bank_transfer(
         case "mistyped_reference":
             token = _mistyped_token(rng, invoice)
             text = rng.choice((f"PAGO FACTURA {token}", token))
+        case "free_text_reference":
+            text, token = _free_text(rng, customer, name, token), ""
         case "partial":
             text = f"{'SALDO' if balance else 'ABONO'} FACTURA {token}"
+        case "short_payment" | "overpayment":
+            text = rng.choice((f"PAGO FACTURA {token}", f"CANCELA FACT {token}", token))
         case "multi_invoice":
             listed = " ".join(document.document_id for document in documents)
             token = ""
             text = rng.choice((f"FACTS {listed} {_identity(customer)}", f"PAGO FACTURAS {listed}"))
+        case "multi_invoice_unreferenced":
+            token = ""
+            text = rng.choice(("PAGO FACTURAS", "PAGO FACTURAS VARIAS", "ABONO CARTERA"))
+            if rng.random() < 0.5:
+                text = f"{text} {_identity(customer)}"
+                payment.known_payer = True
         case "third_party_payer":
             payer = rng.choice(world.third_party_payers)
             payment.payer_name = bank_name(payer.name)
@@ -131,6 +146,18 @@ def _bank_transfer(
             raise ValueError(f"no bank transfer text for scenario {other!r}")
     payment.typed_reference = token
     payment.remittance_text = text[:REMITTANCE_TEXT_LENGTH]
+
+
+def _free_text(rng: random.Random, customer: Customer, name: str, token: str) -> str:
+    """The reference somewhere inside what a treasurer types into the transfer's free text."""
+    return rng.choice(
+        (
+            f"TRANSFERENCIA {name} REF {token} GRACIAS",
+            f"PAGO PROVEEDOR {_identity(customer)} DOC {token} SEGUN ESTADO DE CUENTA",
+            f"{name} CANCELA SU FACTURA NO. {token} DEL MES",
+            f"ABONO A CARTERA OBLIGACION {token} {_identity(customer)}",
+        )
+    )
 
 
 def _unreferenced_text(rng: random.Random, customer: Customer, name: str) -> str:
@@ -155,13 +182,14 @@ def _collection(rng: random.Random, payment: Payment, invoice: Document) -> None
         payment.known_payer = True
 
 
-def _gateway_charge(rng: random.Random, payment: Payment, invoice: Document) -> None:
+def _gateway_charge(rng: random.Random, payment: Payment, invoice: Document, world: World) -> None:
     customer = payment.customer
     card_share = 0.55 if customer.segment == "individual" else 0.30
     payment.payment_method = "card" if rng.random() < card_share else "pse"
     payment.payer_name = customer.customer_name
     payment.payer_email = customer.email
-    payment.known_payer = True
+    # An e-mail two customers share identifies neither.
+    payment.known_payer = (customer.company_id, customer.email) not in world.shared_emails
     payment.typed_reference = invoice.document_id
     if rng.random() < GATEWAY_RF_SHARE:
         payment.typed_reference = invoice.payment_reference

@@ -4,6 +4,7 @@ import itertools
 import math
 import random
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from faker import Faker
 
 from demo.dates import BusinessCalendar
 from demo.money import iva, pesos
+from demo.noise import NoiseMix
 from demo.references import collection_reference, creditor_reference, nit_with_check_digit
 from ingest.config import CompanyRegistry
 
@@ -56,6 +58,8 @@ THIRD_PARTY_KINDS = ("Factoring {} S.A.", "{} Holding S.A.S.", "Fiduciaria {} S.
 KNOWN_BANK_ACCOUNT_SHARE = 0.60
 NEW_CUSTOMER_SHARE = 0.06
 CREDIT_NOTE_SHARE = 0.04
+# Plans with a fixed monthly fee are sold to individuals and small firms.
+RECURRING_SEGMENTS = ("individual", "sme")
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,8 @@ class World:
     third_party_payers: list[Counterparty]
     # Suppliers the companies pay from their bank accounts.
     suppliers: list[Counterparty]
+    # Customers billed a fixed fee on every invoice, with that fee's net amount.
+    recurring_fees: dict[str, Decimal]
 
     def __post_init__(self) -> None:
         self.company_by_id = {company.company_id: company for company in self.companies}
@@ -233,6 +239,9 @@ class World:
             document.document_id: document for document in self.invoices + self.credit_notes
         }
         self.credit_note_by_invoice = {note.related_document_id: note for note in self.credit_notes}
+        emails = Counter((customer.company_id, customer.email) for customer in self.customers)
+        # Free e-mail addresses repeat now and then; such an address names no one customer.
+        self.shared_emails = {email for email, count in emails.items() if count > 1}
 
 
 def ascii_upper(text: str) -> str:
@@ -247,9 +256,11 @@ def build_world(
     companies: list[Company],
     scale: Scale,
     calendar: BusinessCalendar,
+    mix: NoiseMix,
 ) -> World:
     customers = _build_customers(rng, faker, companies, scale, calendar)
     drafts = _draft_invoices(rng, customers, scale, calendar)
+    recurring_fees = _recurring_fees(rng, drafts, customers, mix)
     pair_indexes = _equal_amount_pairs(rng, drafts, customers, scale)
     invoices = _number_invoices(drafts, companies)
     paired = {index for pair in pair_indexes for index in pair}
@@ -262,7 +273,16 @@ def build_world(
         for _ in range(3)
     ]
     suppliers = [_counterparty(rng, _customer_name(rng, faker, "corporate")) for _ in range(12)]
-    return World(companies, customers, invoices, credit_notes, pairs, third_party_payers, suppliers)
+    return World(
+        companies,
+        customers,
+        invoices,
+        credit_notes,
+        pairs,
+        third_party_payers,
+        suppliers,
+        recurring_fees,
+    )
 
 
 def _counterparty(rng: random.Random, name: str) -> Counterparty:
@@ -399,6 +419,34 @@ def _net_amount(rng: random.Random, customer: Customer) -> Decimal:
     drawn = math.exp(rng.uniform(math.log(low), math.log(high)))
     # Price lists end in hundreds of pesos.
     return pesos(round(drawn / 100) * 100)
+
+
+def _recurring_fees(
+    rng: random.Random, drafts: list[_Draft], customers: list[Customer], mix: NoiseMix
+) -> dict[str, Decimal]:
+    """Put some customers on a monthly plan: each of their invoices bills the plan's fee.
+
+    Each company has a short price list per segment, so customers on one plan are billed the
+    same amount as each other, month after month.
+    """
+    if mix.recurring_customer_share == 0:
+        return {}
+    invoiced = {draft.customer.customer_id for draft in drafts}
+    price_lists: dict[tuple[str, str], list[Decimal]] = {}
+    fees: dict[str, Decimal] = {}
+    for customer in customers:
+        if customer.segment not in RECURRING_SEGMENTS or customer.customer_id not in invoiced:
+            continue
+        if rng.random() >= mix.recurring_customer_share:
+            continue
+        key = (customer.company_id, customer.segment)
+        if key not in price_lists:
+            price_lists[key] = [_net_amount(rng, customer) for _ in range(mix.plans_per_segment)]
+        fees[customer.customer_id] = rng.choice(price_lists[key])
+    for draft in drafts:
+        if draft.customer.customer_id in fees:
+            draft.net_amount = fees[draft.customer.customer_id]
+    return fees
 
 
 def _equal_amount_pairs(

@@ -22,6 +22,11 @@ ALLOCATION_COLUMNS = [
     "withholding_amount",
     "scenario",
     "identifiable",
+    "expected_match_type",
+    # Left unpaid on the document by the payer (bank charge, rounding).
+    "short_amount",
+    # The payment's cash beyond what it settles, repeated on each of its rows.
+    "unapplied_amount",
 ]
 PAYOUT_COLUMNS = ["company_id", "payout_id", "bank_source_reference", "payout_amount"]
 
@@ -58,6 +63,9 @@ def allocation_rows(payments: list[Payment]) -> list[list[str]]:
             decimal_text(allocation.withholding_amount),
             payment.scenario,
             "true" if payment.identifiable else "false",
+            payment.expected_match_type,
+            decimal_text(allocation.short_amount),
+            decimal_text(payment.unapplied_amount),
         ]
         for payment in payments
         for allocation in payment.allocations

@@ -106,9 +106,9 @@ def read_camt(path: Path) -> dict:
     }
 
 
-def _run(folder: Path, scale: str, seed: int = 42) -> Run:
+def _run(folder: Path, scale: str, seed: int = 42, noise: str = "realistic") -> Run:
     started = time.process_time()
-    summary = generate(folder, scale=scale, seed=seed)
+    summary = generate(folder, scale=scale, seed=seed, noise=noise)
     return Run(summary, folder, time.process_time() - started)
 
 
@@ -120,6 +120,12 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     return _run(tmp_path_factory.mktemp("demo"), "demo")
+
+
+@pytest.fixture(scope="session")
+def collisions_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The demo scale with the `collisions` stress mix."""
+    return _run(tmp_path_factory.mktemp("collisions"), "demo", noise="collisions")
 
 
 @pytest.fixture(params=["small_run", "demo_run"])

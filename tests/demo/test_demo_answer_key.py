@@ -31,13 +31,16 @@ def _credit_note_totals(run) -> dict[str, Decimal]:
     }
 
 
-def test_allocations_of_a_payment_add_up_to_the_payment_and_never_exceed_it(run):
+def test_allocations_and_the_unapplied_excess_of_a_payment_add_up_to_the_payment(run):
     for rows in _payments(run).values():
         payment_amount = Decimal(rows[0]["payment_amount"])
         allocated = sum(Decimal(row["allocated_amount"]) for row in rows)
-        assert allocated == payment_amount, rows
+        assert allocated + Decimal(rows[0]["unapplied_amount"]) == payment_amount, rows
         assert all(Decimal(row["allocated_amount"]) > 0 for row in rows)
-        assert len({(row["payment_date"], row["scenario"]) for row in rows}) == 1
+        assert (
+            len({(row["payment_date"], row["scenario"], row["unapplied_amount"]) for row in rows})
+            == 1
+        )
 
 
 def test_no_document_is_settled_beyond_its_total_less_its_credit_note(run):
@@ -204,7 +207,17 @@ def test_identifiable_means_a_valid_reference_or_a_known_payer_with_a_unique_amo
     for rows in _payments(demo_run).values():
         by_scenario[rows[0]["scenario"]][rows[0]["identifiable"]] += 1
 
-    for scenario in ("clean", "partial", "multi_invoice", "third_party_payer", "credit_note_net"):
+    referenced = (
+        "clean",
+        "free_text_reference",
+        "partial",
+        "multi_invoice",
+        "third_party_payer",
+        "credit_note_net",
+        "short_payment",
+        "overpayment",
+    )
+    for scenario in referenced:
         assert by_scenario[scenario]["false"] == 0, scenario
     # A payer known by account or tax id is placed by amount; an unknown one is not.
     for scenario in ("missing_reference", "mistyped_reference"):

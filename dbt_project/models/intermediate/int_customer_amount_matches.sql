@@ -28,6 +28,7 @@ open_after_references as (
         payable_documents.document_id,
         payable_documents.customer_id,
         payable_documents.currency,
+        payable_documents.issue_date,
         payable_documents.known_at,
         payable_documents.opening_open_amount,
         payable_documents.opening_open_amount
@@ -48,6 +49,7 @@ open_after_references as (
         payable_documents.document_id,
         payable_documents.customer_id,
         payable_documents.currency,
+        payable_documents.issue_date,
         payable_documents.known_at,
         payable_documents.opening_open_amount
 ),
@@ -107,6 +109,10 @@ customer_documents as (
             = open_after_references.customer_id
             and unreferenced_payments.currency
             = open_after_references.currency
+            -- An amount alone cannot pay an invoice not yet issued: next
+            -- month's invoice of the same fee is no candidate.
+            and unreferenced_payments.payment_date
+            >= open_after_references.issue_date
 ),
 
 counted as (
