@@ -1,7 +1,9 @@
 -- A returned row is a gateway payout the bank has settled whose transactions
 -- (charges, refunds, chargebacks, fees, adjustments) and payout entry do not
--- clear to zero in the gateway clearing account: the payout differs from its
--- transactions' gross less fees (gateway clearing control).
+-- clear to zero in the gateway clearing account once the balance the gateway
+-- states it carried between payouts is set aside (gateway clearing control):
+-- a difference between the bank credit and the transactions' gross less fees
+-- that no label in int_gateway_payouts explains.
 {{ config(meta={'dagster': {'ref': {'name': 'fct_journal_entries'}}}) }}
 with
 
@@ -13,8 +15,9 @@ gateway_transactions as (
     select * from {{ ref('int_gateway_transactions') }}
 ),
 
-payout_lines as (
-    select * from {{ ref('int_bank_payout_lines') }}
+gateway_payouts as (
+    select * from {{ ref('int_gateway_payouts') }}
+    where bank_line_id is not null
 ),
 
 clearing_lines as (
@@ -60,16 +63,28 @@ clearing_movements as (
 
 final as (
     select
-        payout_lines.company_id,
-        payout_lines.payout_id,
+        gateway_payouts.company_id,
+        gateway_payouts.payout_id,
+        gateway_payouts.residual_label,
+        gateway_payouts.clearing_residual_amount,
         coalesce(sum(clearing_movements.amount), 0) as clearing_balance_amount
-    from payout_lines
+    from gateway_payouts
     left join clearing_movements
         on
-            payout_lines.company_id = clearing_movements.company_id
-            and payout_lines.payout_id = clearing_movements.payout_id
-    group by payout_lines.company_id, payout_lines.payout_id
+            gateway_payouts.company_id = clearing_movements.company_id
+            and gateway_payouts.payout_id = clearing_movements.payout_id
+    group by
+        gateway_payouts.company_id,
+        gateway_payouts.payout_id,
+        gateway_payouts.residual_label,
+        gateway_payouts.clearing_residual_amount
 )
 
 select * from final
-where clearing_balance_amount <> 0
+where
+    clearing_balance_amount <> clearing_residual_amount
+    or (
+        clearing_residual_amount <> 0
+        and residual_label
+        not in ('balance_carried_forward', 'unexplained_excess')
+    )

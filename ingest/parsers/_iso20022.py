@@ -5,8 +5,12 @@ All three carry entries (`Ntry`) of one shape inside an account block: a stateme
 camt.053), an intraday account report (`Rpt`, camt.052) or a debit/credit notification
 (`Ntfctn`, camt.054). One `bank_lines` row per transaction detail: an entry booked as a batch
 (several `TxDtls`) is split into one line per detail, each with its own amount, and its
-`entry_reference` gets a `/n` suffix. One `bank_statements` row per block, with the booked
-balances the block states and the totals of its booked entries.
+`entry_reference` gets a `/n` suffix. When the bank took its charges out of a batch entry,
+its details add up to more than a credit (or less than a debit): if the charges the entry
+states (`Chrgs`) are that difference, one more debit line carries them, with the ISO bank
+transaction code of charges and the reference suffix `/charges`, so the lines still add up
+to the entry. One `bank_statements` row per block, with the booked balances the block
+states and the totals of its booked entries.
 """
 
 import logging
@@ -30,6 +34,9 @@ STATUSES = {"BOOK": "booked", "PDNG": "pending"}
 # INFO entries are advice only: the bank says they neither moved nor will move the balance.
 IGNORED_STATUSES = ("INFO",)
 NOT_PROVIDED = "NOTPROVIDED"
+# ISO 20022 external bank transaction code of charges: Account Management, Miscellaneous
+# Debit Operations, Charges (ExternalBankTransactionSubFamily1Code CHRG).
+CHARGES_TRANSACTION_CODE = "ACMT-MDOP-CHRG"
 
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})([+-]\d{2}:\d{2}|Z)?")
 _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
@@ -329,6 +336,7 @@ class _BlockReader:
             self._add_line(entry_fields, entry_reference, direction, amount, detail, entry_text)
         else:
             self._add_batch_lines(
+                entry,
                 entry_fields,
                 entry_reference,
                 direction,
@@ -344,6 +352,7 @@ class _BlockReader:
 
     def _add_batch_lines(
         self,
+        entry: etree._Element,
         entry_fields: dict,
         entry_reference: str | None,
         direction: str,
@@ -388,16 +397,74 @@ class _BlockReader:
             detail_lines.append((reference, detail_direction, detail_amount, detail))
 
         signed_entry = amount if direction == "credit" else -amount
-        if signed_total != signed_entry:
+        charges = signed_total - signed_entry
+        stated_charges = self._stated_charges([entry], record) or self._stated_charges(
+            details, record
+        )
+        if charges != 0 and (charges < 0 or charges != stated_charges):
             raise record.error(
                 "NtryDtls/TxDtls amounts",
-                f"details that add up to the entry amount {signed_entry}",
+                f"details that add up to the entry amount {signed_entry}, or exceed it by "
+                f"the charges the entry states ({stated_charges or 'none'})",
                 signed_total,
             )
         for reference, detail_direction, detail_amount, detail in detail_lines:
             self._add_line(
                 entry_fields, reference, detail_direction, detail_amount, detail, entry_text
             )
+        if charges > 0:
+            self._add_charges_line(entry_fields, entry_reference, charges, signed_total, amount)
+
+    def _stated_charges(self, elements: list[etree._Element], record: Record) -> Decimal:
+        """The charges and their taxes stated in the `Chrgs` of `elements` (the entry, or
+        else its details, which may each repeat their share): each block's
+        `TtlChrgsAndTaxAmt` when it states one, else its records' amounts (`Rcrd/Amt` from
+        version 3, `Amt` in version 2)."""
+        tree = self.tree
+        total = Decimal("0.00")
+        for element in elements:
+            for charges in tree.findall(element, "Chrgs"):
+                stated = tree.findall(charges, "TtlChrgsAndTaxAmt") or (
+                    tree.findall(charges, "Rcrd/Amt") or tree.findall(charges, "Amt")
+                )
+                for amount in stated:
+                    total += record.amount("Chrgs/Amt", amount.text)
+        return total
+
+    def _add_charges_line(
+        self,
+        entry_fields: dict,
+        entry_reference: str | None,
+        charges: Decimal,
+        signed_total: Decimal,
+        amount: Decimal,
+    ) -> None:
+        """The charges the bank kept from a batch entry, as a debit line of their own."""
+        reference = f"{entry_reference}/charges" if entry_reference else None
+        self.lines.append(
+            {
+                "record_number": len(self.lines) + 1,
+                **entry_fields,
+                "bank_transaction_code": CHARGES_TRANSACTION_CODE,
+                "entry_reference": reference,
+                "direction": "debit",
+                "amount": charges,
+                "counterparty_name": None,
+                "counterparty_account": None,
+                "end_to_end_id": None,
+                "structured_reference": None,
+                "remittance_text": (
+                    f"Bank charges of entry {entry_reference or 'without reference'}: its "
+                    f"details add up to {abs(signed_total)}, the entry to {amount}"
+                ),
+            }
+        )
+        log.info(
+            "%s: bank charges of %s on entry %s loaded as a line of their own",
+            self.file_name,
+            charges,
+            entry_reference,
+        )
 
     def _add_line(
         self,

@@ -181,3 +181,45 @@ def test_a_broken_statement_is_refused_naming_the_record_and_field(
     assert error.field == field
     if found is not None:
         assert error.found == found
+
+
+@pytest.fixture
+def batches_with_charges(valid_file):
+    return camt053.parse(*valid_file("camt053_v08_batch_with_charges.xml"))
+
+
+def test_the_charges_a_bank_kept_from_a_batch_credit_become_a_labelled_debit_line(
+    batches_with_charges,
+):
+    lines = batches_with_charges.rows["bank_lines"][:3]
+
+    assert [
+        (line["entry_reference"], line["direction"], line["amount"], line["bank_transaction_code"])
+        for line in lines
+    ] == [
+        ("CHRG-0001/1", "credit", Decimal("1000000.00"), "PMNT-RCDT-ESCT"),
+        ("CHRG-0001/2", "credit", Decimal("1500000.00"), "PMNT-RCDT-ESCT"),
+        ("CHRG-0001/charges", "debit", Decimal("5000.00"), "ACMT-MDOP-CHRG"),
+    ]
+    assert lines[2]["remittance_text"] == (
+        "Bank charges of entry CHRG-0001: its details add up to 2500000.00, the entry to 2495000.00"
+    )
+
+
+def test_charges_stated_as_records_on_a_batch_debit_are_summed_into_one_line(
+    batches_with_charges,
+):
+    lines = batches_with_charges.rows["bank_lines"][3:]
+
+    assert [(line["entry_reference"], line["direction"], line["amount"]) for line in lines] == [
+        ("CHRG-0002/1", "debit", Decimal("600000.00")),
+        ("CHRG-0002/2", "debit", Decimal("400000.00")),
+        ("CHRG-0002/charges", "debit", Decimal("3500.00")),
+    ]
+
+
+def test_a_statement_whose_batches_lost_their_charges_still_ties(batches_with_charges):
+    [statement] = batches_with_charges.rows["bank_statements"]
+
+    assert statement["balances_tie"] is True
+    assert not any("does not tie" in warning for warning in batches_with_charges.warnings)

@@ -21,7 +21,7 @@ payable_documents as (
 ),
 
 -- The customer rule only sees what the reference rules left open, taxes
--- withheld included.
+-- withheld and differences settled included.
 open_after_references as (
     select
         payable_documents.company_id,
@@ -35,6 +35,7 @@ open_after_references as (
         - coalesce(sum(
             reference_applications.applied_amount
             + reference_applications.withheld_amount
+            + reference_applications.adjusted_amount
         ), 0) as open_amount,
         max(reference_applications.reconciled_at)
             as last_reference_reconciled_at

@@ -22,7 +22,7 @@ earlier_applications as (
     select
         company_id,
         document_id,
-        applied_amount + withheld_amount as settled_amount,
+        applied_amount + withheld_amount + adjusted_amount as settled_amount,
         reconciled_at
     from reference_applications
     union all

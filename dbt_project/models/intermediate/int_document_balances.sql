@@ -22,6 +22,10 @@ reversed_applications as (
     select * from {{ ref('int_reversed_applications') }}
 ),
 
+settlement_adjustments as (
+    select * from {{ ref('int_settlement_adjustments') }}
+),
+
 withheld as (
     select
         company_id,
@@ -34,9 +38,10 @@ withheld as (
     group by company_id, document_id, payment_id
 ),
 
--- Everything that reduces a document: credit notes, payments and the taxes
--- withheld from them on an invoice, invoices absorbing a credit note; and,
--- with a minus sign, what reversals of those payments undid.
+-- Everything that reduces a document: credit notes, payments, the taxes
+-- withheld from them and the differences they settle (discounts, write-offs,
+-- bank charges) on an invoice, invoices absorbing a credit note; and, with a
+-- minus sign, what reversals of those payments undid.
 settlements as (
     select
         company_id,
@@ -98,6 +103,16 @@ settlements as (
         reversal_id as settlement_id
     from reversed_applications
     where reversed_withheld_amount != 0
+    union all
+    select
+        company_id,
+        document_id,
+        'adjustment' as settlement_type,
+        adjusted_amount as applied_amount,
+        application_date,
+        reconciled_at,
+        payment_id as settlement_id
+    from settlement_adjustments
 ),
 
 running as (
@@ -179,7 +194,10 @@ totals as (
                     in ('payment_reversal', 'withholding_reversal')
                     then applied_amount
             end
-        ) as reversed_amount
+        ) as reversed_amount,
+        sum(
+            case when settlement_type = 'adjustment' then applied_amount end
+        ) as adjusted_amount
     from settlements
     group by company_id, document_id
 ),
@@ -198,6 +216,7 @@ final as (
         coalesce(totals.applied_amount, 0) as applied_amount,
         coalesce(totals.withheld_amount, 0) as withheld_amount,
         coalesce(totals.reversed_amount, 0) as reversed_amount,
+        coalesce(totals.adjusted_amount, 0) as adjusted_amount,
         -- A credit note's unused part is money owed back to the customer,
         -- so it counts against the receivable with a minus sign.
         case
@@ -209,6 +228,7 @@ final as (
             - coalesce(totals.credited_amount, 0)
             - coalesce(totals.applied_amount, 0)
             - coalesce(totals.withheld_amount, 0)
+            - coalesce(totals.adjusted_amount, 0)
         ) as open_amount,
         closing.fully_paid_date,
         closing.fully_paid_known_at

@@ -48,6 +48,10 @@ reversed_applications as (
     select * from {{ ref('int_reversed_applications') }}
 ),
 
+excesses as (
+    select * from {{ ref('int_payment_excesses') }}
+),
+
 applied as (
     select
         payment_id,
@@ -149,7 +153,9 @@ assessed as (
         payments.payment_amount
         - coalesce(reversed.reversed_amount, 0)
         - coalesce(applied.applied_amount, 0)
-        + coalesce(undone.undone_amount, 0) as unapplied_amount,
+        + coalesce(undone.undone_amount, 0)
+        -- an excess taken to income or the customer's credit is settled
+        - coalesce(excesses.excess_amount, 0) as unapplied_amount,
         applied.document_ids as applied_document_ids,
         coalesce(suggested.suggestion_count, 0) as suggestion_count,
         suggested.suggestions,
@@ -186,6 +192,8 @@ assessed as (
         on payments.payment_id = payer_candidates.payment_id
     left join subset_combinations
         on payments.payment_id = subset_combinations.payment_id
+    left join excesses
+        on payments.payment_id = excesses.payment_id
 ),
 
 classified as (

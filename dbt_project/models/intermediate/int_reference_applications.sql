@@ -9,6 +9,10 @@ expected_withholdings as (
     select * from {{ ref('int_expected_withholdings') }}
 ),
 
+customers as (
+    select * from {{ ref('int_customers') }}
+),
+
 document_withholdings as (
     select
         company_id,
@@ -33,6 +37,36 @@ withholding_matches as (
             and matches.document_id = document_withholdings.document_id
 ),
 
+-- The early-payment discount a document offers on the payment's date: the
+-- first declared term that fits its customer, while the payment is dated
+-- within the term's days from the issue date (var
+-- early_payment_discount_terms). Null when no term applies.
+discountable_matches as (
+    select
+        withholding_matches.*,
+        {{ early_payment_discount_term(
+            'discount_percent',
+            'customers.segment',
+            'withholding_matches.company_id',
+            'withholding_matches.payment_date',
+            'withholding_matches.issue_date',
+        ) }} as discount_percent,
+        {{ early_payment_discount_term(
+            'days_from_issue',
+            'customers.segment',
+            'withholding_matches.company_id',
+            'withholding_matches.payment_date',
+            'withholding_matches.issue_date',
+        ) }} as discount_days,
+        withholding_matches.payment_date
+        - withholding_matches.issue_date as days_after_issue
+    from withholding_matches
+    left join customers
+        on
+            withholding_matches.company_id = customers.company_id
+            and withholding_matches.customer_id = customers.customer_id
+),
+
 withholding_totals as (
     select
         *,
@@ -42,7 +76,7 @@ withholding_totals as (
         sum(expected_withholding_amount) over (
             partition by payment_id
         ) as referenced_withholding_amount
-    from withholding_matches
+    from discountable_matches
 ),
 
 -- A withholding agent pays what its documents owe less the taxes it
@@ -128,6 +162,19 @@ referenced_totals as (
     from open_when_paid
 ),
 
+discounts_when_paid as (
+    select
+        *,
+        sum(coalesce(
+            cast(
+                round(open_before_amount * discount_percent / 100, 2)
+                as decimal(18, 2)
+            ),
+            0
+        )) over (partition by payment_id) as referenced_discount_amount
+    from referenced_totals
+),
+
 -- Rule reference_withholding: what the documents still owe less the
 -- withholdings expected on them, to the peso. Any other amount below what
 -- they owe stays a partial payment, and an exact one stays exact.
@@ -140,8 +187,56 @@ second_settling as (
             and payment_amount
             = referenced_open_amount - referenced_withholding_amount,
             false
-        ) as is_withholding_payment
-    from referenced_totals
+        ) as is_withholding_payment,
+        referenced_open_amount - payment_amount as shortfall_amount
+    from discounts_when_paid
+),
+
+-- A shortfall that is not the withholdings settles the documents when a
+-- rule explains it, in this order: the early-payment discount the documents
+-- offer (to within the tolerance), a small difference within the tolerance
+-- (written off), and, for a bank transfer, charges the banks took on the
+-- way. Gateway charges are for the amount the payer authorised, so a
+-- difference there is left to a person. Any other shortfall stays partial.
+adjusted_settling as (
+    select
+        *,
+        case
+            when
+                is_withholding_payment
+                or channel = 'gateway'
+                or shortfall_amount <= 0
+                then null
+            when
+                referenced_discount_amount > 0
+                and (
+                    shortfall_amount = referenced_discount_amount
+                    or {{ within_tolerance(
+                        'abs(shortfall_amount - referenced_discount_amount)',
+                        'referenced_open_amount',
+                        'currency',
+                        'settlement_difference_tolerances',
+                    ) }}
+                )
+                then 'early_payment_discount'
+            when {{ within_tolerance(
+                    'shortfall_amount',
+                    'referenced_open_amount',
+                    'currency',
+                    'settlement_difference_tolerances',
+                ) }}
+                then 'short_payment_write_off'
+            when
+                channel = 'bank_transfer'
+                and {{ within_tolerance(
+                    'shortfall_amount',
+                    'referenced_open_amount',
+                    'currency',
+                    'bank_charge_tolerances',
+                ) }}
+                then 'bank_charge'
+        end as adjustment_type
+    from second_settling
 ),
 
 second_payment_fill as (
@@ -154,6 +249,7 @@ second_payment_fill as (
                 + case
                     when is_withholding_payment
                         then referenced_withholding_amount
+                    when adjustment_type is not null then shortfall_amount
                     else 0
                 end
                 - coalesce(sum(open_before_amount) over (
@@ -164,7 +260,7 @@ second_payment_fill as (
                 0
             )
         ) as second_proposed_amount
-    from second_settling
+    from adjusted_settling
 ),
 
 second_document_cap as (
@@ -185,6 +281,26 @@ second_document_cap as (
     from second_payment_fill
 ),
 
+-- Of an adjusted settlement the cash fills the documents in order and the
+-- adjustment takes what the cash leaves, so on a payment of several documents
+-- the difference falls on the last ones.
+cash_fill as (
+    select
+        *,
+        least(
+            settled_amount,
+            greatest(
+                payment_amount - coalesce(sum(settled_amount) over (
+                    partition by payment_id
+                    order by due_date, issue_date, document_id
+                    rows between unbounded preceding and 1 preceding
+                ), 0),
+                0
+            )
+        ) as cash_filled_amount
+    from second_document_cap
+),
+
 -- The tax withheld comes out of what the document settles and the rest is
 -- cash. When an earlier payment's claim cuts the settlement, the cash takes
 -- the cut and stays unapplied; a settlement too small to cover the
@@ -195,6 +311,7 @@ cash_and_withholding as (
         case
             when is_withholding_payment
                 then greatest(settled_amount - expected_withholding_amount, 0)
+            when adjustment_type is not null then cash_filled_amount
             else settled_amount
         end as applied_amount,
         case
@@ -203,8 +320,24 @@ cash_and_withholding as (
                 and settled_amount > expected_withholding_amount
                 then expected_withholding_amount
             else 0
-        end as withheld_amount
-    from second_document_cap
+        end as withheld_amount,
+        case
+            when adjustment_type is not null
+                then settled_amount - cash_filled_amount
+            else 0
+        end as adjusted_amount
+    from cash_fill
+),
+
+-- What the payment brought beyond what it settled: a small excess is income,
+-- a larger one the customer's credit (int_payment_excesses).
+excess as (
+    select
+        *,
+        payment_amount
+        - sum(applied_amount) over (partition by payment_id)
+            as payment_excess_amount
+    from cash_and_withholding
 ),
 
 classified as (
@@ -213,8 +346,23 @@ classified as (
         case
             when channel = 'gateway' then 'gateway_merchant_reference'
             when is_withholding_payment then 'reference_withholding'
+            when adjustment_type = 'early_payment_discount'
+                then 'reference_early_payment_discount'
+            when adjustment_type = 'short_payment_write_off'
+                then 'reference_short_written_off'
+            when adjustment_type = 'bank_charge' then 'reference_bank_charge'
             when payment_amount < referenced_open_amount
                 then 'reference_partial'
+            when
+                payment_excess_amount > 0
+                and {{ within_tolerance(
+                    'payment_excess_amount',
+                    'referenced_open_amount',
+                    'currency',
+                    'settlement_difference_tolerances',
+                ) }}
+                then 'reference_excess_to_income'
+            when payment_excess_amount > 0 then 'reference_overpayment'
             when referenced_document_count = 1 then 'reference_exact'
             else 'reference_multi'
         end as match_rule,
@@ -228,10 +376,11 @@ classified as (
             when
                 payment_amount != referenced_open_amount
                 and not is_withholding_payment
+                and coalesce(adjustment_type, '') != 'early_payment_discount'
                 then 5
             else 0
         end as match_score
-    from cash_and_withholding
+    from excess
 ),
 
 final as (
@@ -242,6 +391,10 @@ final as (
         customer_id,
         applied_amount,
         withheld_amount,
+        adjusted_amount,
+        adjustment_type,
+        payment_amount,
+        payment_excess_amount,
         currency,
         match_rule,
         match_score,
@@ -254,6 +407,49 @@ final as (
         || case
             when is_withholding_payment
                 then '; amount equals open amount less expected withholdings'
+            when match_rule = 'reference_early_payment_discount'
+                then '; amount equals open amount less the early-payment'
+                    || ' discount of '
+                    || cast(referenced_discount_amount as varchar)
+                    || coalesce(
+                        ' ('
+                        || cast(
+                            cast(discount_percent as decimal(9, 2)) as varchar
+                        )
+                        || ' % within '
+                        || cast(cast(discount_days as integer) as varchar)
+                        || ' days of issue, paid '
+                        || cast(days_after_issue as varchar)
+                        || ' days after)',
+                        ''
+                    )
+                    || '; discount '
+                    || cast(shortfall_amount as varchar)
+                    || ' booked'
+            when match_rule = 'reference_short_written_off'
+                then '; amount '
+                    || cast(shortfall_amount as varchar)
+                    || ' below open amount, within the '
+                    || currency
+                    || ' tolerance: difference written off'
+            when match_rule = 'reference_bank_charge'
+                then '; amount '
+                    || cast(shortfall_amount as varchar)
+                    || ' below open amount, within the '
+                    || currency
+                    || ' bank-charge tolerance: difference booked as bank'
+                    || ' charges'
+            when match_rule = 'reference_excess_to_income'
+                then '; amount '
+                    || cast(payment_excess_amount as varchar)
+                    || ' above what the documents owe, within the '
+                    || currency
+                    || ' tolerance: excess taken to income'
+            when match_rule = 'reference_overpayment'
+                then '; amount '
+                    || cast(payment_excess_amount as varchar)
+                    || ' above what the documents owe: excess kept as the'
+                    || ' customer''s credit'
             when payment_amount = referenced_open_amount
                 then '; amount equals open amount'
             when payment_amount < referenced_open_amount

@@ -9,6 +9,11 @@
 {%- set gateway_clearing = "'" ~ var('gateway_clearing') ~ "'" -%}
 {%- set gateway_fees = "'" ~ var('gateway_fees') ~ "'" -%}
 {%- set vat_deductible = "'" ~ var('vat_deductible') ~ "'" -%}
+{%- set customer_credit = "'" ~ var('customer_credit') ~ "'" -%}
+{%- set payment_excess_income = "'" ~ var('payment_excess_income') ~ "'" -%}
+{%- set bank_charges = "'" ~ var('bank_charges') ~ "'" -%}
+{%- set gateway_hidden_deductions =
+    "'" ~ var('gateway_hidden_deductions') ~ "'" -%}
 
 with
 
@@ -24,8 +29,8 @@ gateway_transactions as (
     select * from {{ ref('int_gateway_transactions') }}
 ),
 
-payout_lines as (
-    select * from {{ ref('int_bank_payout_lines') }}
+gateway_payouts as (
+    select * from {{ ref('int_gateway_payouts') }}
 ),
 
 receivable_movements as (
@@ -42,6 +47,18 @@ payment_reversals as (
 
 reversed_applications as (
     select * from {{ ref('int_reversed_applications') }}
+),
+
+settlement_adjustments as (
+    select * from {{ ref('int_settlement_adjustments') }}
+),
+
+payment_excesses as (
+    select * from {{ ref('int_payment_excesses') }}
+),
+
+charged_bank_lines as (
+    select * from {{ ref('int_bank_charges') }}
 ),
 
 chart_of_accounts as (
@@ -180,68 +197,32 @@ receipt_lines as (
     ) }}
 ),
 
--- each row moves the merchant's gateway balance by its stored amounts times
--- its sign (ingest/parsers/_gateway.py): a refund or chargeback gives back
--- its gross, less the fee the gateway returns. A fee row was already moved
--- out of clearing into fees on its own, so the payout clears that amount.
-payout_transactions as (
-    select
-        company_id,
-        payout_id,
-        sum(
-            case
-                when transaction_type = 'fee'
-                    then -(fee_amount + coalesce(fee_tax_amount, 0))
-                when transaction_type in ('refund', 'chargeback')
-                    then -gross_amount
-                else gross_amount
-            end
-        ) as gross_amount,
-        sum(
-            case
-                when transaction_type = 'fee' then 0
-                when transaction_type in ('refund', 'chargeback')
-                    then -fee_amount
-                else fee_amount
-            end
-        ) as fee_amount,
-        sum(
-            case
-                when transaction_type = 'fee' then 0
-                when transaction_type in ('refund', 'chargeback')
-                    then -fee_tax_amount
-                else fee_tax_amount
-            end
-        ) as fee_tax_amount
-    from gateway_transactions
-    where payout_id is not null
-    group by company_id, payout_id
-),
-
+-- a payout the bank settled (int_gateway_payouts): the bank takes what it
+-- credited, fees and their VAT their accounts, and clearing gives up the
+-- transactions' gross. A deduction the bank credit shows and no row explains
+-- is an expense of its own; what the gateway carried between payouts stays
+-- in clearing, labelled in fct_gateway_payouts.
 payouts as (
     select
-        payout_lines.company_id,
-        payout_lines.payout_id as source_id,
-        payout_lines.booking_date as entry_date,
-        payout_lines.currency,
-        payout_lines.payout_amount,
-        coalesce(payout_transactions.gross_amount, 0) as gross_amount,
-        coalesce(payout_transactions.fee_amount, 0) as fee_amount,
-        coalesce(payout_transactions.fee_tax_amount, 0) as fee_tax_amount,
+        company_id,
+        payout_id as source_id,
+        booking_date as entry_date,
+        currency,
+        bank_amount,
+        gross_amount,
+        fee_amount,
+        fee_tax_amount,
+        hidden_deduction_amount,
+        clearing_residual_amount,
         'gateway_payout_settled' as event_type,
-        'Gateway payout ' || payout_lines.payout_id as description
-    from payout_lines
-    left join payout_transactions
-        on
-            payout_lines.company_id = payout_transactions.company_id
-            and payout_lines.payout_id = payout_transactions.payout_id
+        'Gateway payout ' || payout_id as description
+    from gateway_payouts
+    where bank_line_id is not null
 ),
 
--- the last line keeps the entry balanced when the payout differs from its
--- transactions' gross less fees; it stays in clearing for someone to explain
 payout_lines_signed as (
     {{ journal_line(
-        'payouts', 1, bank, "payout_amount"
+        'payouts', 1, bank, "bank_amount"
     ) }}
     union all
     {{ journal_line(
@@ -263,11 +244,23 @@ payout_lines_signed as (
         currency,
         event_type,
         'Gateway payout ' || source_id
-        || ': difference to its transactions' as description,
+        || ': deducted from the bank credit without detail' as description,
         5 as line_order,
+        {{ gateway_hidden_deductions }} as account_code,
+        hidden_deduction_amount as signed_amount
+    from payouts
+    union all
+    select
+        company_id,
+        source_id,
+        entry_date,
+        currency,
+        event_type,
+        'Gateway payout ' || source_id
+        || ': balance carried in the gateway' as description,
+        6 as line_order,
         {{ gateway_clearing }} as account_code,
-        gross_amount - fee_amount - fee_tax_amount
-        - payout_amount as signed_amount
+        clearing_residual_amount as signed_amount
     from payouts
 ),
 
@@ -578,6 +571,113 @@ withholding_reversal_lines as (
     from withholding_reversals
 ),
 
+-- a difference a payment settled on a document: the discount granted, the
+-- small shortfall written off or the bank charges, each to its own account
+-- (int_settlement_adjustments), against the receivable
+adjustments as (
+    select
+        receivable_movements.company_id,
+        settlement_adjustments.application_id as source_id,
+        receivable_movements.posting_date as entry_date,
+        receivable_movements.currency,
+        settlement_adjustments.account_code,
+        -receivable_movements.movement_amount as adjusted_amount,
+        case settlement_adjustments.adjustment_type
+            when 'early_payment_discount' then 'early_payment_discount_granted'
+            when 'short_payment_write_off' then 'short_payment_written_off'
+            else 'bank_charge_deducted'
+        end as event_type,
+        replace(settlement_adjustments.adjustment_type, '_', ' ')
+        || ' on payment '
+        || coalesce(payments.source_reference, payments.payment_id)
+        || ' of ' || receivable_movements.document_id as description
+    from receivable_movements
+    inner join settlement_adjustments
+        on
+            receivable_movements.company_id
+            = settlement_adjustments.company_id
+            and receivable_movements.source_id
+            = settlement_adjustments.application_id
+    inner join payments
+        on
+            receivable_movements.company_id = payments.company_id
+            and receivable_movements.payment_id = payments.payment_id
+    where receivable_movements.movement_type = 'adjustment_applied'
+),
+
+adjustment_lines as (
+    {{ journal_line(
+        'adjustments', 1, "account_code", "adjusted_amount"
+    ) }}
+    union all
+    {{ journal_line(
+        'adjustments', 2, receivable, "-adjusted_amount"
+    ) }}
+),
+
+-- what a payment brought beyond the documents it settled leaves suspense:
+-- a small excess to other income, a larger one to the customer's credit,
+-- a liability to that customer (int_payment_excesses)
+excesses as (
+    select
+        payment_excesses.company_id,
+        payment_excesses.payment_id as source_id,
+        payment_excesses.excess_date as entry_date,
+        payment_excesses.currency,
+        payment_excesses.excess_amount,
+        case payment_excesses.excess_treatment
+            when 'other_income' then {{ payment_excess_income }}
+            else {{ customer_credit }}
+        end as credit_account_code,
+        case payment_excesses.excess_treatment
+            when 'other_income' then 'payment_excess_to_income'
+            else 'customer_credit_received'
+        end as event_type,
+        'Excess of payment '
+        || coalesce(payments.source_reference, payments.payment_id)
+        || ' from customer ' || payment_excesses.customer_id as description
+    from payment_excesses
+    inner join payments
+        on
+            payment_excesses.company_id = payments.company_id
+            and payment_excesses.payment_id = payments.payment_id
+),
+
+excess_lines as (
+    {{ journal_line(
+        'excesses', 1, unapplied_cash, "excess_amount"
+    ) }}
+    union all
+    {{ journal_line(
+        'excesses', 2, "credit_account_code", "-excess_amount"
+    ) }}
+),
+
+-- charges the bank debited on its own line (int_bank_charges), such as those
+-- it took out of a batch entry
+bank_charge_events as (
+    select
+        company_id,
+        bank_line_id as source_id,
+        booking_date as entry_date,
+        currency,
+        charge_amount,
+        'bank_charge_booked' as event_type,
+        'Bank charges ' || coalesce(entry_reference, bank_line_id)
+        || ' on account ' || bank_account as description
+    from charged_bank_lines
+),
+
+bank_charge_lines as (
+    {{ journal_line(
+        'bank_charge_events', 1, bank_charges, "charge_amount"
+    ) }}
+    union all
+    {{ journal_line(
+        'bank_charge_events', 2, bank, "-charge_amount"
+    ) }}
+),
+
 signed_lines as (
     {%- for lines in [
         'invoice_lines',
@@ -590,7 +690,10 @@ signed_lines as (
         'withholding_lines',
         'return_lines',
         'application_reversal_lines',
-        'withholding_reversal_lines'
+        'withholding_reversal_lines',
+        'adjustment_lines',
+        'excess_lines',
+        'bank_charge_lines'
     ] %}
         {{ journal_line(lines, 'line_order', 'account_code', 'signed_amount') }}
         {%- if not loop.last %}

@@ -46,6 +46,13 @@ balances as (
         ) as withheld_amount,
         sum(
             case
+                when receivable_movements.movement_type = 'adjustment_applied'
+                    then -receivable_movements.movement_amount
+                else 0
+            end
+        ) as adjusted_amount,
+        sum(
+            case
                 when
                     receivable_movements.movement_type
                     in ('credit_note_applied', 'credit_note_used')
@@ -110,6 +117,7 @@ final as (
         aged.total_amount,
         cast(aged.applied_amount as decimal(18, 2)) as applied_amount,
         cast(aged.withheld_amount as decimal(18, 2)) as withheld_amount,
+        cast(aged.adjusted_amount as decimal(18, 2)) as adjusted_amount,
         -- on an invoice: credit notes set against it; on a credit note: the
         -- part of it already used (negative)
         cast(aged.credit_note_offset_amount as decimal(18, 2))

@@ -18,6 +18,10 @@ withholding_applications as (
     select * from {{ ref('int_withholding_applications') }}
 ),
 
+settlement_adjustments as (
+    select * from {{ ref('int_settlement_adjustments') }}
+),
+
 withheld as (
     select
         company_id,
@@ -44,6 +48,12 @@ final as (
         cast(
             coalesce(withheld.withheld_amount, 0) as decimal(18, 2)
         ) as withheld_amount,
+        -- a difference the application settled beside the cash, and why
+        cast(
+            coalesce(settlement_adjustments.adjusted_amount, 0)
+            as decimal(18, 2)
+        ) as adjusted_amount,
+        settlement_adjustments.adjustment_type,
         applications.currency,
         applications.match_rule,
         applications.match_score,
@@ -73,6 +83,11 @@ final as (
         on
             applications.company_id = withheld.company_id
             and applications.application_id = withheld.application_id
+    left join settlement_adjustments
+        on
+            applications.company_id = settlement_adjustments.company_id
+            and applications.application_id
+            = settlement_adjustments.application_id
 )
 
 select * from final

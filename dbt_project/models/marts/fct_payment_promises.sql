@@ -86,7 +86,8 @@ paid_in_window as (
                 'payment_applied',
                 'withholding_applied',
                 'payment_reversed',
-                'withholding_reversed'
+                'withholding_reversed',
+                'adjustment_applied'
             )
             and receivable_movements.posting_date
             between windows.promise_made_date and windows.grace_end_date

@@ -30,6 +30,10 @@ dates as (
     select * from {{ ref('dim_dates') }}
 ),
 
+excesses as (
+    select * from {{ ref('int_payment_excesses') }}
+),
+
 application_totals as (
     select
         company_id,
@@ -124,7 +128,27 @@ amounts as (
         cast(
             coalesce(reversal_totals.reversed_amount, 0) as decimal(18, 2)
         ) as reversed_amount,
-        application_totals.last_reconciled_at
+        cast(
+            coalesce(
+                case
+                    when excesses.excess_treatment = 'other_income'
+                        then excesses.excess_amount
+                end,
+                0
+            ) as decimal(18, 2)
+        ) as excess_to_income_amount,
+        cast(
+            coalesce(
+                case
+                    when excesses.excess_treatment = 'customer_credit'
+                        then excesses.excess_amount
+                end,
+                0
+            ) as decimal(18, 2)
+        ) as customer_credit_amount,
+        greatest(
+            application_totals.last_reconciled_at, excesses.reconciled_at
+        ) as last_reconciled_at
     from payments
     left join application_totals
         on
@@ -142,18 +166,33 @@ amounts as (
         on
             payments.company_id = payment_customers.company_id
             and payments.payment_id = payment_customers.payment_id
+    left join excesses
+        on
+            payments.company_id = excesses.company_id
+            and payments.payment_id = excesses.payment_id
 ),
 
+-- an excess taken to income or to the customer's credit is accounted for, so
+-- it is not unapplied cash
 statuses as (
     select
         *,
         cast(
-            payment_amount - reversed_amount - applied_amount
+            payment_amount
+            - reversed_amount
+            - applied_amount
+            - excess_to_income_amount
+            - customer_credit_amount
             as decimal(18, 2)
         ) as unapplied_amount,
         case
             when reversed_amount >= payment_amount then 'reversed'
-            when applied_amount = payment_amount - reversed_amount
+            when
+                applied_amount > 0
+                and applied_amount
+                + excess_to_income_amount
+                + customer_credit_amount
+                = payment_amount - reversed_amount
                 then 'applied'
             when applied_amount > 0 then 'partially_applied'
             else 'unapplied'
@@ -192,6 +231,8 @@ final as (
         reconciliations.applied_amount,
         reconciliations.reversed_amount,
         reconciliations.unapplied_amount,
+        reconciliations.excess_to_income_amount,
+        reconciliations.customer_credit_amount,
         reconciliations.automatic_applied_amount,
         reconciliations.application_count,
         reconciliations.document_count,

@@ -30,6 +30,10 @@ reversed_applications as (
     select * from {{ ref('int_reversed_applications') }}
 ),
 
+settlement_adjustments as (
+    select * from {{ ref('int_settlement_adjustments') }}
+),
+
 documents_issued as (
     select
         company_id,
@@ -132,6 +136,28 @@ withholdings_reversed as (
     where reversed_applications.reversed_withheld_amount != 0
 ),
 
+-- a difference the payment settled (an early-payment discount, a small
+-- shortfall written off, bank charges) closes the document with the payment
+adjustments_applied as (
+    select
+        settlement_adjustments.company_id,
+        'adjustment_applied' as movement_type,
+        settlement_adjustments.document_id,
+        settlement_adjustments.application_id as source_id,
+        settlement_adjustments.payment_id,
+        greatest(
+            settlement_adjustments.application_date, documents.issue_date
+        ) as posting_date,
+        settlement_adjustments.reconciled_at as known_at,
+        -settlement_adjustments.adjusted_amount as movement_amount,
+        settlement_adjustments.currency
+    from settlement_adjustments
+    inner join documents
+        on
+            settlement_adjustments.company_id = documents.company_id
+            and settlement_adjustments.document_id = documents.document_id
+),
+
 credit_note_links as (
     select
         credit_note_applications.company_id,
@@ -201,6 +227,8 @@ movements as (
     select * from payments_reversed
     union all
     select * from withholdings_reversed
+    union all
+    select * from adjustments_applied
     union all
     select * from credit_notes_applied
     union all

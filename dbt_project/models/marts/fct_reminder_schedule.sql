@@ -263,7 +263,8 @@ agreement_payments as (
                 'payment_applied',
                 'withholding_applied',
                 'payment_reversed',
-                'withholding_reversed'
+                'withholding_reversed',
+                'adjustment_applied'
             )
             and latest_agreements.agreement_date <= known_movements.posting_date
             and latest_agreements.reminder_date
