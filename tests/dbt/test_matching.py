@@ -432,12 +432,18 @@ def test_a_known_payer_without_reference_pays_its_only_invoice_of_that_amount(wa
     ]
 
 
-def test_an_overpayment_applies_the_open_amount_and_leaves_the_rest_unapplied(warehouse):
+def test_an_overpayment_applies_the_open_amount_and_credits_the_rest_to_the_customer(warehouse):
     assert applications_of(warehouse, "FEA-000118") == [
-        ("E10", "FEA-000118", Decimal("119000.00"), "reference_exact", "automatic")
+        ("E10", "FEA-000118", Decimal("119000.00"), "reference_overpayment", "automatic")
     ]
-    reason_code, _, unapplied_amount, _ = exception_of(warehouse, "E10")
-    assert (reason_code, unapplied_amount) == ("unapplied_remainder", Decimal("31000.00"))
+    assert warehouse.query(
+        """
+        select excesses.customer_id, excesses.excess_treatment, excesses.excess_amount
+        from int_payment_excesses as excesses
+        inner join int_payments as payments using (payment_id)
+        where payments.source_reference = 'E10'
+        """
+    ) == [("C001", "customer_credit", Decimal("31000.00"))]
 
 
 def test_a_payment_with_no_reference_and_an_unknown_payer_becomes_an_exception(warehouse):
@@ -453,4 +459,4 @@ def test_only_the_payments_left_unapplied_become_exceptions(warehouse):
         from int_payment_exceptions inner join int_payments as payments using (payment_id)
         order by payments.source_reference
         """,
-    ) == [("E05",), ("E06",), ("E09",), ("E10",)]
+    ) == [("E05",), ("E06",), ("E09",)]
