@@ -10,9 +10,9 @@ movement also gives one `bank_statements` row per account: opening balance befor
 movement, closing balance after the newest, tied when every balance follows from the one
 before it. Exports name no statement, so `statement_id` is the account and the dates covered.
 
-A movement without a bank reference column is keyed in dbt by its file and row, as lines of
-the other bank formats without one are: the same export delivered twice is a duplicate file
-and loads once, while two exports that overlap keep both copies of the shared movements.
+A movement without a bank reference is identified in dbt (`int_bank_lines`) by its dates and
+texts and its occurrence among identical lines of the file, so two downloads that overlap
+report each shared movement once.
 """
 
 import codecs

@@ -89,7 +89,7 @@ def test_the_credits_of_mapped_exports_are_bank_transfer_payments_and_the_debits
     ]
 
 
-def test_lines_without_a_bank_reference_stay_apart_keyed_by_their_file_row(warehouse):
+def test_the_movements_of_two_exports_of_different_accounts_stay_apart(warehouse):
     lines = warehouse.query(
         """
         select count(*), count(distinct bank_line_id), count(entry_reference)

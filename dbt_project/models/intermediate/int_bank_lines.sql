@@ -4,10 +4,51 @@ bank_lines as (
     select * from {{ ref('stg_bank__bank_lines') }}
 ),
 
--- Two lines of one file with the same reference, direction, amount and
--- currency are two entries (two equal transfers the bank gave one reference):
--- numbering them within the file keeps both, while the same statement
--- delivered again merges with them occurrence by occurrence.
+-- What identifies an entry across files. The bank's own entry reference
+-- identifies it across the intraday and end-of-day statements. A mapped
+-- export (bank_mapped) names no statement and gives most movements no
+-- reference, and treasuries download overlapping "last days" exports daily:
+-- its line is identified by what it says, its booking and value dates and
+-- texts, so the movement that two downloads share merges. Its running balance
+-- is left out: a movement the bank inserts earlier in the day would change
+-- every later balance and double the rest of that day. Any other line
+-- without a reference is only ever itself, so a re-sent line of a format
+-- with statement numbers cannot be merged by guesswork.
+contents as (
+    select
+        *,
+        concat_ws(
+            '|',
+            'content',
+            coalesce(cast(booking_date as varchar), ''),
+            coalesce(cast(value_date as varchar), ''),
+            coalesce(upper(trim(bank_transaction_code)), ''),
+            coalesce(upper(trim(counterparty_name)), ''),
+            coalesce(upper(trim(counterparty_account)), ''),
+            coalesce(upper(trim(end_to_end_id)), ''),
+            coalesce(upper(trim(structured_reference)), ''),
+            coalesce(upper(trim(remittance_text)), '')
+        ) as content_key
+    from bank_lines
+),
+
+line_keys as (
+    select
+        *,
+        coalesce(
+            nullif(upper(trim(entry_reference)), 'NONREF'),
+            case when source_format = 'bank_mapped' then content_key end,
+            file_id || '#' || cast(record_number as varchar)
+        ) as line_key
+    from contents
+),
+
+-- Two lines of one file with the same key, direction, amount and currency
+-- are two entries (two equal transfers the bank gave one reference, two
+-- identical movements of one day): numbering them within the file keeps
+-- both, while another file reporting them merges with them occurrence by
+-- occurrence. An export cut mid-day reports the first k of a day's identical
+-- movements, which are occurrences 1 to k of the full day's export too.
 occurrences as (
     select
         *,
@@ -16,31 +57,25 @@ occurrences as (
                 file_id,
                 company_id,
                 bank_account,
-                upper(trim(entry_reference)),
+                line_key,
                 direction,
                 entry_amount,
                 currency
             order by record_number
         ) as occurrence_number
-    from bank_lines
+    from line_keys
 ),
 
 keyed as (
     select
         *,
-        -- The bank's own entry reference identifies an entry across the
-        -- intraday and end-of-day statements; without one, a line is only
-        -- ever itself, so a re-sent line cannot be merged by guesswork. A
-        -- reference that comes back with another amount, direction or
+        -- A reference that comes back with another amount, direction or
         -- currency is another entry: both are kept, never one replacing the
         -- other (a dbt warning lists them).
         {{ surrogate_key([
             'company_id',
             'bank_account',
-            "coalesce(
-                nullif(upper(trim(entry_reference)), 'NONREF'),
-                file_id || '#' || cast(record_number as varchar)
-            )",
+            'line_key',
             'direction',
             'cast(entry_amount as varchar)',
             'currency',
