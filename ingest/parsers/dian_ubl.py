@@ -94,7 +94,8 @@ class DianReader(UblReader):
 
     def related_document(self) -> tuple[str | None, str | None]:
         related_document_id, related_document_uuid = super().related_document()
-        if self.kind != "Invoice" and related_document_id is None:
+        # A CUFE alone is enough: dbt links the note to the invoice that carries it.
+        if self.kind != "Invoice" and related_document_id is None and related_document_uuid is None:
             self.warnings.append(
                 f"{self.file_name}: {self.record.label}: the note names no invoice in "
                 "BillingReference; it stays unapplied until someone links it"

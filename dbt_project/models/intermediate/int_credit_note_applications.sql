@@ -4,9 +4,11 @@ documents as (
     select * from {{ ref('int_documents') }}
 ),
 
+-- A note reduces the invoice int_documents linked it to, by CUFE or number;
+-- one whose link is in doubt reduces nothing until a controller settles it.
 credit_notes as (
     select * from documents
-    where document_type = 'credit_note' and related_document_id is not null
+    where document_type = 'credit_note' and amended_document_id is not null
 ),
 
 invoices as (
@@ -38,7 +40,7 @@ claims as (
     inner join invoices
         on
             credit_notes.company_id = invoices.company_id
-            and credit_notes.related_document_id = invoices.document_id
+            and credit_notes.amended_document_id = invoices.document_id
             and credit_notes.currency = invoices.currency
 ),
 
