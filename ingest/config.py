@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from ingest.dates import RULES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -115,6 +117,32 @@ class CompanyRegistry:
                     ) from error
                 encodings[account["account"].lstrip("0")] = encoding
         return encodings
+
+    @cached_property
+    def invalid_date_rules_by_account(self) -> dict[str, tuple[str, ...]]:
+        """The `invalid_dates` rules of each bank and collection account, keyed without
+        leading zeros; a rule name not in `ingest.dates.RULES` is refused here."""
+        rules_by_account = {}
+        for company in self.companies:
+            accounts = [
+                *company.get("bank_accounts", []),
+                *company.get("collection_accounts", []),
+            ]
+            for account in accounts:
+                declared = account.get("invalid_dates") or ()
+                rules = (declared,) if isinstance(declared, str) else tuple(declared)
+                unknown = [rule for rule in rules if rule not in RULES]
+                if unknown:
+                    raise ValueError(
+                        f"config/companies.yml: account {account['account']} of "
+                        f"{company['company_id']}, field invalid_dates: expected rules among "
+                        f"{', '.join(RULES)}, found {', '.join(map(str, unknown))}"
+                    )
+                rules_by_account[account["account"].lstrip("0")] = rules
+        return rules_by_account
+
+    def invalid_date_rules(self, account: str) -> tuple[str, ...]:
+        return self.invalid_date_rules_by_account.get(str(account).lstrip("0"), ())
 
     @cached_property
     def by_collection_account(self) -> dict[str, str]:

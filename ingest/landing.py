@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from stdnum.co import nit
 
 from ingest.config import CompanyRegistry, Paths
+from ingest.dates import settle as settle_invalid_dates
 from ingest.errors import ParseError
 from ingest.parsed import OwnerKey, ParsedFile
 from ingest.parsers import parse_file
@@ -318,6 +319,11 @@ def _land_file(
         receipt["source_format"] = parsed.source_format
         company_id = resolve_company(registry, parsed.owner_keys, file_name)
         check_account_currencies(registry, parsed, file_name)
+        parsed.warnings += settle_invalid_dates(
+            parsed.invalid_dates,
+            lambda row: registry.invalid_date_rules(row["bank_account"]),
+            file_name,
+        )
         tables = _stamped_tables(parsed, company_id, file_id, receipt["arrived_at"])
     except (ParseError, UnknownCompanyError) as error:
         return _quarantine(content, receipt, str(error), paths, receipts), {}

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from ingest.dates import InvalidDate
+
 # How the landing step finds the company a file belongs to, as (key kind, value):
 #   ("bank_account", "10029384756")
 #   ("collection_account", "00000020098765432")
@@ -24,6 +26,9 @@ class ParsedFile:
     rows: dict[str, list[dict]]
     owner_keys: tuple[OwnerKey, ...]
     warnings: list[str] = field(default_factory=list)
+    # Printed dates no calendar has, already flagged on their rows; the landing step settles
+    # them by the account's declared rules and warns.
+    invalid_dates: list[InvalidDate] = field(default_factory=list)
 
     @property
     def row_count(self) -> int:

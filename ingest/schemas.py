@@ -68,6 +68,10 @@ BANK_LINES = _schema(
     pa.field("entry_reference", pa.string()),
     pa.field("booking_date", pa.date32()),
     pa.field("value_date", pa.date32()),
+    # A printed date that is not a calendar date (30 February): the field and its text, the
+    # date left empty unless `date_rule` names the declared rule that set it (ingest/dates.py).
+    pa.field("date_issue", pa.string()),
+    pa.field("date_rule", pa.string()),
     # credit | debit
     pa.field("direction", pa.string(), nullable=False),
     pa.field("amount", MONEY, nullable=False),
@@ -103,7 +107,10 @@ COLLECTION_LINES = _schema(
     pa.field("biller_tax_id", pa.string(), nullable=False),
     pa.field("collecting_bank_code", pa.string(), nullable=False),
     pa.field("bank_account", pa.string(), nullable=False),
-    pa.field("collection_date", pa.date32(), nullable=False),
+    # Empty only when the file printed no calendar date and no rule settled it (date_issue).
+    pa.field("collection_date", pa.date32()),
+    pa.field("date_issue", pa.string()),
+    pa.field("date_rule", pa.string()),
     pa.field("service_code", pa.string(), nullable=False),
     pa.field("batch_number", pa.string(), nullable=False),
     pa.field("payment_reference", pa.string(), nullable=False),

@@ -10,7 +10,9 @@ its details add up to more than a credit (or less than a debit): if the charges 
 states (`Chrgs`) are that difference, one more debit line carries them, with the ISO bank
 transaction code of charges and the reference suffix `/charges`, so the lines still add up
 to the entry. One `bank_statements` row per block, with the booked balances the block
-states and the totals of its booked entries.
+states and the totals of its booked entries. An entry whose `BookgDt` or `ValDt` is no
+calendar date (2026-02-30) loads with that date empty and flagged (`ingest.dates`); a
+balance date must be a real one.
 """
 
 import logging
@@ -21,6 +23,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from ingest.dates import InvalidDate, calendar_date, flag
 from ingest.errors import ParseError
 from ingest.parsed import ParsedFile
 from ingest.parsers._values import Record, clean
@@ -93,6 +96,7 @@ def parse_message(content: bytes, file_name: str, message: Message) -> ParsedFil
         rows={"bank_lines": reader.lines, "bank_statements": reader.statement_rows},
         owner_keys=tuple(("bank_account", account) for account in accounts),
         warnings=reader.warnings,
+        invalid_dates=reader.invalid_dates,
     )
 
 
@@ -152,6 +156,19 @@ def _label(*parts: str, element: etree._Element) -> str:
 
 
 @dataclass
+class _PrintedDate:
+    """A date element as read: its date, or the text of a date no calendar has."""
+
+    field: str
+    value: date | None
+    text: str | None = None
+    parts: tuple[int, int, int] | None = None
+
+    def invalid_date(self, row: dict, column: str, record: str) -> InvalidDate:
+        return InvalidDate(row, (column,), record, self.field, self.text, *self.parts)
+
+
+@dataclass
 class _Balance:
     code: str
     amount: Decimal
@@ -169,6 +186,7 @@ class _BlockReader:
         self.lines: list[dict] = []
         self.statement_rows: list[dict] = []
         self.warnings: list[str] = []
+        self.invalid_dates: list[InvalidDate] = []
         self.entry_count = 0
 
     def read(self, block: etree._Element, block_number: int) -> None:
@@ -318,11 +336,16 @@ class _BlockReader:
         if status_code not in STATUSES:
             raise record.error("Ntry/Sts", "BOOK or PDNG", status_code)
 
+        printed_dates = {
+            column: self._printed_date(entry, path, record, f"Ntry/{path}")
+            for column, path in (("booking_date", "BookgDt"), ("value_date", "ValDt"))
+        }
         entry_fields = {
             **header,
             "source_format": self.message.source_format,
-            "booking_date": self._date(entry, "BookgDt", record, "Ntry/BookgDt"),
-            "value_date": self._date(entry, "ValDt", record, "Ntry/ValDt"),
+            **{column: printed.value for column, printed in printed_dates.items()},
+            "date_issue": None,
+            "date_rule": None,
             "currency": currency,
             "status": STATUSES[status_code],
             "bank_transaction_code": self._transaction_code(entry),
@@ -331,6 +354,7 @@ class _BlockReader:
         entry_text = tree.text(entry, "AddtlNtryInf")
         details = tree.findall(entry, "NtryDtls/TxDtls")
 
+        first_line = len(self.lines)
         if len(details) <= 1:
             detail = details[0] if details else None
             self._add_line(entry_fields, entry_reference, direction, amount, detail, entry_text)
@@ -346,6 +370,10 @@ class _BlockReader:
                 place,
                 record,
             )
+        for column, printed in printed_dates.items():
+            if printed.text is not None:
+                for row in self.lines[first_line:]:
+                    flag(self.invalid_dates, printed.invalid_date(row, column, record.label))
 
         signed_amount = amount if direction == "credit" else -amount
         return signed_amount if status_code == "BOOK" else None
@@ -547,20 +575,31 @@ class _BlockReader:
         return DIRECTIONS[code]
 
     def _date(self, element: etree._Element, path: str, record: Record, field: str) -> date | None:
+        """A balance date, which must be a calendar date."""
+        printed = self._printed_date(element, path, record, field)
+        if printed.text is not None:
+            raise record.error(field, "an ISO 8601 date or date-time", printed.text)
+        return printed.value
+
+    def _printed_date(
+        self, element: etree._Element, path: str, record: Record, field: str
+    ) -> "_PrintedDate":
         """A `Dt` or a `DtTm`; a date-time keeps the calendar date it states, in its own
-        offset, because that is the bank's local date."""
+        offset, because that is the bank's local date. A date of the right shape that no
+        calendar has is returned as text, for the caller to flag."""
         holder = self.tree.find(element, path)
         if holder is None:
-            return None
+            return _PrintedDate(field, None)
         plain = self.tree.text(holder, "Dt")
         stamped = self.tree.text(holder, "DtTm")
         if plain is None and stamped is None:
             raise record.error(f"{field}/Dt", "a Dt or DtTm element", "nothing")
         pattern, value = (_DATE, plain) if plain is not None else (_DATE_TIME, stamped)
         match = pattern.fullmatch(value)
-        try:
-            if match is None:
-                raise ValueError(value)
-            return date.fromisoformat(match.group(1))
-        except ValueError as error:
-            raise record.error(field, "an ISO 8601 date or date-time", value) from error
+        if match is None:
+            raise record.error(field, "an ISO 8601 date or date-time", value)
+        year, month, day = (int(part) for part in match.group(1).split("-"))
+        found = calendar_date(year, month, day)
+        if found is None:
+            return _PrintedDate(field, None, value, (year, month, day))
+        return _PrintedDate(field, found)

@@ -4,10 +4,11 @@ Both cut into blocks at each `:20:`, and both list movements as `:61:` statement
 their `:86:` text. The library repairs what it cannot read: it turns 30 February into the
 29th and stops reading an amount at the first stray character. A strict pass over the raw tags
 therefore checks every amount and date first, so a damaged file is refused instead of loaded
-with other numbers.
+with other numbers. A `:61:` value or entry date that is no calendar date is the exception:
+the line loads with that date empty and flagged (`ingest.dates`), the library reading a
+stand-in day that is never kept.
 """
 
-import calendar
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from decimal import Decimal
 
 import mt940
 
+from ingest.dates import InvalidDate, calendar_date, flag
 from ingest.errors import ParseError
 from ingest.parsers._values import (
     Record,
@@ -167,10 +169,34 @@ def _without_transmission_marks(line: str) -> str:
 
 
 @dataclass
+class PrintedDates:
+    """The `:61:` value date YYMMDD and optional entry date MMDD as printed, and whether each
+    is a calendar date. The entry date takes the value date's year, as the library reads it."""
+
+    value_text: str
+    entry_text: str | None
+
+    @property
+    def year(self) -> int:
+        return 2000 + int(self.value_text[:2])
+
+    @property
+    def value_date(self) -> date | None:
+        text = self.value_text
+        return calendar_date(self.year, int(text[2:4]), int(text[4:]))
+
+    @property
+    def entry_is_calendar_date(self) -> bool:
+        text = self.entry_text
+        return text is None or calendar_date(self.year, int(text[:2]), int(text[2:])) is not None
+
+
+@dataclass
 class StatementLine:
     line_number: int
     direction: str
     amount: Decimal
+    dates: PrintedDates
 
 
 def check_statement_lines(block: Block, file_name: str) -> list[StatementLine]:
@@ -185,11 +211,9 @@ def check_statement_lines(block: Block, file_name: str) -> list[StatementLine]:
                 "and an amount with a decimal comma",
                 value,
             )
-        check_yymmdd(record, ":61: value date", match.group("value_date"))
-        if match.group("entry_date"):
-            _check_mmdd(record, ":61: entry date", match.group("entry_date"))
+        dates = PrintedDates(match.group("value_date"), match.group("entry_date"))
         amount = comma_amount(record, ":61: amount", match.group("amount"))
-        checked.append(StatementLine(number, DIRECTIONS[match.group("mark")], amount))
+        checked.append(StatementLine(number, DIRECTIONS[match.group("mark")], amount, dates))
     return checked
 
 
@@ -198,13 +222,6 @@ def check_yymmdd(record: Record, field: str, text: str) -> date:
         return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:]))
     except ValueError as error:
         raise record.error(field, "a real date as YYMMDD", text) from error
-
-
-def _check_mmdd(record: Record, field: str, text: str) -> None:
-    month, day = int(text[:2]), int(text[2:])
-    # A leap year, so 29 February passes here and the year is settled by the value date.
-    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000, month)[1]):
-        raise record.error(field, "a real date as MMDD", text)
 
 
 def comma_amount(record: Record, field: str, text: str) -> Decimal:
@@ -238,9 +255,28 @@ def _keep_raw_details(
     return result
 
 
+def _stand_in_for_invalid_dates(
+    transactions: mt940.models.Transactions, tag: mt940.tags.Tag, tag_dict: dict
+) -> dict:
+    """The library fails on a date no calendar has; it reads the 1st instead, which
+    `bank_line` never keeps: the line's dates come from the strict pass."""
+    entry_text = f"{tag_dict.get('entry_month') or ''}{tag_dict.get('entry_day') or ''}"
+    entry_text = entry_text if len(entry_text) == 4 and entry_text.isdigit() else None
+    dates = PrintedDates(f"{tag_dict['year']}{tag_dict['month']}{tag_dict['day']}", entry_text)
+    if dates.value_date is None:
+        tag_dict["day"] = "01"
+        if not 1 <= int(tag_dict["month"]) <= 12:
+            tag_dict["month"] = "01"
+    if not dates.entry_is_calendar_date:
+        tag_dict["entry_day"] = "01"
+        if not 1 <= int(tag_dict["entry_month"]) <= 12:
+            tag_dict["entry_month"] = "01"
+    return tag_dict
+
+
 _PROCESSORS = {
-    # Without the library's date repair: the strict pass has already refused impossible dates.
-    "pre_statement": [],
+    # Instead of the library's date repair, which would load 30 February as another day.
+    "pre_statement": [_stand_in_for_invalid_dates],
     "post_transaction_details": [
         _keep_raw_details,
         mt940.processors.transaction_details_post_processor,
@@ -274,23 +310,26 @@ def bank_line(
     header: dict,
     currency: str,
     file_name: str,
+    invalid_dates: list[InvalidDate],
 ) -> dict:
     data = transaction.data
     record = Record(file_name, f"line {statement_line.line_number}")
     amount = abs(data["amount"].amount)
-    value_date = date(*data["date"].timetuple()[:3])
+    value_date = statement_line.dates.value_date
     entry_date = data.get("entry_date")
     detail_lines = [line.strip() for line in (data.get("raw_details") or "").splitlines()]
     payer_name, payer_account = _counterparty(data, detail_lines)
     # Joined with spaces: text wrapped at word boundaries reads as written. A bank that cuts
     # its 65-character lines mid-word leaves a space inside that word.
     texts = [*detail_lines, clean(data.get("extra_details"))]
-    return {
+    row = {
         "record_number": statement_line.line_number,
         **header,
         "entry_reference": _entry_reference(data),
         "booking_date": date(*entry_date.timetuple()[:3]) if entry_date else value_date,
         "value_date": value_date,
+        "date_issue": None,
+        "date_rule": None,
         "direction": statement_line.direction,
         "amount": record.checked_amount(":61: amount", amount, str(amount)),
         "currency": currency,
@@ -302,6 +341,46 @@ def bank_line(
         "structured_reference": None,
         "remittance_text": " ".join(text for text in texts if text) or None,
     }
+    _flag_invalid_dates(row, statement_line, record, invalid_dates)
+    return row
+
+
+def _flag_invalid_dates(
+    row: dict, statement_line: StatementLine, record: Record, invalid_dates: list[InvalidDate]
+) -> None:
+    """The entry date is the booking date; without one the value date stands for both."""
+    dates = statement_line.dates
+    if dates.value_date is None:
+        text = dates.value_text
+        columns = ("value_date",) if dates.entry_text else ("value_date", "booking_date")
+        flag(
+            invalid_dates,
+            InvalidDate(
+                row,
+                columns,
+                record.label,
+                ":61: value date",
+                text,
+                dates.year,
+                int(text[2:4]),
+                int(text[4:]),
+            ),
+        )
+    if not dates.entry_is_calendar_date:
+        text = dates.entry_text
+        flag(
+            invalid_dates,
+            InvalidDate(
+                row,
+                ("booking_date",),
+                record.label,
+                ":61: entry date",
+                text,
+                dates.year,
+                int(text[:2]),
+                int(text[2:]),
+            ),
+        )
 
 
 def _entry_reference(data: dict) -> str | None:

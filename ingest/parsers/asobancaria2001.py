@@ -3,12 +3,16 @@
 Records: 01 file header, then per batch 05 header, 06 details and 08 control, and 09 file
 control last. Amounts carry two implied decimals. The bank's control totals are checked per
 batch and for the file: a file whose totals disagree is refused whole, as the standard asks.
+A header collection date that is no calendar date (20260230) loads every detail with the date
+empty and flagged (`ingest.dates`).
 """
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from ingest.dates import InvalidDate, calendar_date, flag
 from ingest.errors import ParseError
 from ingest.parsed import ParsedFile
 from ingest.parsers._values import Record, clean, decode_text
@@ -107,6 +111,7 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
             line.record_type,
         )
     _check_control(lines[position], FILE_CONTROL, details, "the file")
+    invalid_dates = _flag_collection_date(header, details)
 
     log.debug("parsed %d collections from asobancaria2001 file %s", len(details), file_name)
     return ParsedFile(
@@ -116,6 +121,7 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
             ("collection_account", file_fields["bank_account"]),
             ("company_tax_id", file_fields["biller_tax_id"]),
         ),
+        invalid_dates=invalid_dates,
     )
 
 
@@ -146,10 +152,38 @@ def _file_header(line: _Line) -> dict:
         "biller_tax_id": line.digits(FILE_HEADER, "biller_tax_id"),
         "collecting_bank_code": line.digits(FILE_HEADER, "collecting_bank_code"),
         "bank_account": bank_account,
-        "collection_date": record.compact_date(
-            "collection_date", line.field(FILE_HEADER, "collection_date")
-        ),
+        "collection_date": _collection_date(line),
+        "date_issue": None,
+        "date_rule": None,
     }
+
+
+def _collection_date(header: _Line) -> date | None:
+    """YYYYMMDD; eight digits that name no calendar day leave it empty, to be flagged."""
+    text = header.digits(FILE_HEADER, "collection_date")
+    return calendar_date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+def _flag_collection_date(header: _Line, details: list[dict]) -> list[InvalidDate]:
+    invalid_dates: list[InvalidDate] = []
+    if _collection_date(header) is not None:
+        return invalid_dates
+    text = header.field(FILE_HEADER, "collection_date")
+    for detail in details:
+        flag(
+            invalid_dates,
+            InvalidDate(
+                detail,
+                ("collection_date",),
+                header.record.label,
+                "collection_date",
+                text,
+                int(text[:4]),
+                int(text[4:6]),
+                int(text[6:]),
+            ),
+        )
+    return invalid_dates
 
 
 def _read_batch(lines: list[_Line], position: int, file_fields: dict, details: list[dict]) -> int:

@@ -10,7 +10,8 @@ Amounts carry no decimal point: the currency's minor units say where it goes. Ty
 100-399 are credits and 400-699 debits. The library's integrity checks are switched off
 because they refuse a blank account control total, which some banks send; the trailers'
 record counts and control totals are checked here instead, and a blank account total only
-warns.
+warns. A group as-of date or a detail value date that is no calendar date (260230) loads its
+lines with that date empty and flagged (`ingest.dates`) instead of stopping the library.
 """
 
 import logging
@@ -19,11 +20,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from bai2 import models, parsers
 from bai2.constants import FundsType, GroupStatus
 from bai2.helpers import IteratorHelper
+from bai2.utils import parse_date, parse_time
 
+from ingest.dates import InvalidDate, flag
 from ingest.errors import ParseError
 from ingest.parsed import ParsedFile
 from ingest.parsers._values import (
@@ -104,6 +108,7 @@ def parse(
         rows={"bank_lines": reader.lines, "bank_statements": reader.statement_rows},
         owner_keys=tuple(("bank_account", account) for account in accounts),
         warnings=reader.warnings,
+        invalid_dates=reader.invalid_dates,
     )
 
 
@@ -165,10 +170,47 @@ def _check_detail_head(record: Record, line: str) -> None:
         )
 
 
+class _NotACalendarDate(str):
+    """A YYMMDD of six digits that names no calendar day, such as 260230, kept as printed."""
+
+    @property
+    def parts(self) -> tuple[int, int, int]:
+        return 2000 + int(self[:2]), int(self[2:4]), int(self[4:])
+
+
+def _printed_date(value: str) -> date | _NotACalendarDate:
+    """The library's date reading, except that a day no calendar has is kept as text."""
+    try:
+        return parse_date(value)
+    except ValueError:
+        if len(value) == 6 and value.isdigit():
+            return _NotACalendarDate(value)
+        raise
+
+
 class _DetailParser(parsers.TransactionDetailParser):
     # The library fails on any type code missing from its table; the code is kept as written
     # and its range gives the direction.
     head_fields_config = (("type_code", str), ("amount", int), ("funds_type", FundsType))
+
+    @classmethod
+    def _parse_availability(cls, funds_type: FundsType, rest: list[str]) -> tuple:
+        if funds_type != FundsType.value_dated:
+            return super()._parse_availability(funds_type, rest)
+        printed_date, printed_time = rest.pop(0), rest.pop(0)
+        availability = {
+            "date": _printed_date(printed_date) if printed_date else None,
+            "time": parse_time(printed_time) if printed_time else None,
+        }
+        return availability, rest
+
+
+class _GroupHeaderParser(parsers.GroupHeaderParser):
+    fields_config: ClassVar[list] = [
+        (name, _printed_date) if name == "as_of_date" else config
+        for config in parsers.GroupHeaderParser.fields_config
+        for name in [config if isinstance(config, str) else config[0]]
+    ]
 
 
 class _AccountHeaderParser(parsers.AccountIdentifierParser):
@@ -186,6 +228,7 @@ class _AccountParser(parsers.AccountParser):
 
 
 class _GroupParser(parsers.GroupParser):
+    header_parser_class = _GroupHeaderParser
     child_parser_class = _AccountParser
 
 
@@ -211,6 +254,8 @@ class _Reader:
         self.lines: list[dict] = []
         self.statement_rows: list[dict] = []
         self.warnings: list[str] = []
+        self.invalid_dates: list[InvalidDate] = []
+        self.group_line = 0
 
     def _take(self, model: models.Bai2SingleModel) -> int:
         """The line of a header, detail or trailer; its `88` continuations are passed over."""
@@ -240,7 +285,8 @@ class _Reader:
 
     def _read_group(self, group: models.Group) -> _Totals:
         header = group.header
-        record = self._record(self._take(header))
+        self.group_line = self._take(header)
+        record = self._record(self.group_line)
         if header.group_status not in LOADED_GROUP_STATUSES:
             found = header.group_status.value if header.group_status else "nothing"
             raise record.error("02 group status", "1 (update) or 3 (correction)", found)
@@ -271,10 +317,15 @@ class _Reader:
         opening = _balance(record, summaries.get(OPENING_LEDGER), currency)
         closing = _balance(record, summaries.get(CLOSING_LEDGER), currency)
         as_of_date = group_header.as_of_date
+        printed_as_of = (
+            f"20{as_of_date}"
+            if isinstance(as_of_date, _NotACalendarDate)
+            else f"{as_of_date:%Y%m%d}"
+        )
         line_header = {
             "source_format": SOURCE_FORMAT,
             "bank_account": bank_account,
-            "statement_id": f"{group_header.originator_id}-{as_of_date:%Y%m%d}-{bank_account}",
+            "statement_id": f"{group_header.originator_id}-{printed_as_of}-{bank_account}",
         }
 
         lines = [
@@ -294,6 +345,8 @@ class _Reader:
         credit_total = _total(lines, "credit")
         debit_total = _total(lines, "debit")
         self.lines.extend(lines)
+        if isinstance(as_of_date, _NotACalendarDate):
+            as_of_date = None
         self.statement_rows.append(
             {
                 "record_number": line_number,
@@ -314,7 +367,11 @@ class _Reader:
         return totals
 
     def _line(
-        self, detail: models.TransactionDetail, header: dict, currency: str, as_of_date: date
+        self,
+        detail: models.TransactionDetail,
+        header: dict,
+        currency: str,
+        as_of_date: date | _NotACalendarDate,
     ) -> dict:
         line_number = self._take(detail)
         # Only a value-dated detail states its value date; immediate funds are value that day.
@@ -323,12 +380,14 @@ class _Reader:
             value_date = detail.availability.get("date")
         elif detail.funds_type == FundsType.immediate_availability:
             value_date = as_of_date
-        return {
+        row = {
             "record_number": line_number,
             **header,
             "entry_reference": clean(detail.bank_reference),
             "booking_date": as_of_date,
             "value_date": value_date,
+            "date_issue": None,
+            "date_rule": None,
             "direction": "credit" if int(detail.type_code) in CREDIT_TYPE_CODES else "debit",
             "amount": _amount(self._record(line_number), "16 amount", detail.amount, currency),
             "currency": currency,
@@ -341,6 +400,41 @@ class _Reader:
             "structured_reference": clean(detail.customer_reference),
             "remittance_text": clean(detail.text),
         }
+        self._flag_invalid_dates(row, line_number)
+        return row
+
+    def _flag_invalid_dates(self, row: dict, line_number: int) -> None:
+        """The group's as-of date stands for the booking date, and for the value date of
+        immediate funds; a value-dated detail prints its own."""
+        if isinstance(row["booking_date"], _NotACalendarDate):
+            printed = row["booking_date"]
+            columns = ("booking_date",)
+            if row["value_date"] is printed:
+                columns += ("value_date",)
+            flag(
+                self.invalid_dates,
+                InvalidDate(
+                    row,
+                    columns,
+                    f"line {self.group_line}",
+                    "02 as-of date",
+                    str(printed),
+                    *printed.parts,
+                ),
+            )
+        if isinstance(row["value_date"], _NotACalendarDate):
+            printed = row["value_date"]
+            flag(
+                self.invalid_dates,
+                InvalidDate(
+                    row,
+                    ("value_date",),
+                    f"line {line_number}",
+                    "16 value date",
+                    str(printed),
+                    *printed.parts,
+                ),
+            )
 
     def _tie(
         self,

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import mt940
 
+from ingest.dates import InvalidDate
 from ingest.parsed import ParsedFile
 from ingest.parsers._swift_mt import (
     Block,
@@ -43,8 +44,9 @@ def parse(
     lines: list[dict] = []
     statements: list[dict] = []
     warnings: list[str] = []
+    invalid_dates: list[InvalidDate] = []
     for block in blocks:
-        statement = _read_block(block, file_name)
+        statement = _read_block(block, file_name, invalid_dates)
         lines.extend(statement.lines)
         statements.append(statement.row)
         if statement.warning:
@@ -62,6 +64,7 @@ def parse(
         rows={"bank_lines": lines, "bank_statements": statements},
         owner_keys=tuple(("bank_account", account) for account in accounts),
         warnings=warnings,
+        invalid_dates=invalid_dates,
     )
 
 
@@ -72,7 +75,7 @@ class _Statement:
     warning: str | None
 
 
-def _read_block(block: Block, file_name: str) -> _Statement:
+def _read_block(block: Block, file_name: str, invalid_dates: list[InvalidDate]) -> _Statement:
     first_line = block.first_line
     record = Record(file_name, f"line {first_line}")
     openings = _check_balances(block, file_name, "60F", "60M")
@@ -101,7 +104,7 @@ def _read_block(block: Block, file_name: str) -> _Statement:
     }
 
     lines = [
-        bank_line(transaction, line, header, currency, file_name)
+        bank_line(transaction, line, header, currency, file_name, invalid_dates)
         for transaction, line in zip(transactions, statement_lines, strict=True)
     ]
     credit_total = total(lines, "credit")

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ingest.dates import InvalidDate
 from ingest.parsed import ParsedFile
 from ingest.parsers._swift_mt import (
     Block,
@@ -49,8 +50,9 @@ def parse(
 
     lines: list[dict] = []
     reports: list[dict] = []
+    invalid_dates: list[InvalidDate] = []
     for block in blocks:
-        report, report_lines = _read_report(block, file_name)
+        report, report_lines = _read_report(block, file_name, invalid_dates)
         lines.extend(report_lines)
         reports.append(report)
 
@@ -65,6 +67,7 @@ def parse(
         source_format=SOURCE_FORMAT,
         rows={"bank_lines": lines, "bank_statements": reports},
         owner_keys=tuple(("bank_account", account) for account in accounts),
+        invalid_dates=invalid_dates,
     )
 
 
@@ -77,7 +80,9 @@ class _EntrySum:
     amount: Decimal
 
 
-def _read_report(block: Block, file_name: str) -> tuple[dict, list[dict]]:
+def _read_report(
+    block: Block, file_name: str, invalid_dates: list[InvalidDate]
+) -> tuple[dict, list[dict]]:
     record = Record(file_name, f"line {block.first_line}")
     balances = block.tags(*BALANCE_TAGS)
     if balances:
@@ -107,7 +112,7 @@ def _read_report(block: Block, file_name: str) -> tuple[dict, list[dict]]:
         "statement_id": statement_id(transactions.data, record),
     }
     lines = [
-        bank_line(transaction, line, header, currency, file_name)
+        bank_line(transaction, line, header, currency, file_name, invalid_dates)
         for transaction, line in zip(transactions, statement_lines, strict=True)
     ]
     report = {

@@ -13,7 +13,9 @@ One `bank_lines` row per STMTTRN with its FITID as the entry reference: FITIDs s
 per account, so a transaction downloaded again in an overlapping file is one entry in dbt. A
 FITID the bank reuses within a statement keeps both transactions and warns. One
 `bank_statements` row per STMTRS or CCSTMTRS, the ledger balance as its closing balance. OFX
-states no opening balance, so `balances_tie` stays empty.
+states no opening balance, so `balances_tie` stays empty. A DTPOSTED or DTAVAIL that is no
+calendar date (20260230) loads its transaction with that date empty and flagged
+(`ingest.dates`); the library, which would drop the transaction, reads no date for it.
 """
 
 import codecs
@@ -29,6 +31,7 @@ from bs4 import BeautifulSoup, Tag, XMLParsedAsHTMLWarning
 from ofxparse import AccountType, OfxParser
 from ofxparse.ofxparse import Account, OfxPreprocessedFile, Transaction
 
+from ingest.dates import InvalidDate, calendar_date, flag
 from ingest.errors import ParseError
 from ingest.parsed import ParsedFile
 from ingest.parsers._values import Record, clean, decode_text
@@ -85,6 +88,7 @@ def parse(content: bytes, file_name: str) -> ParsedFile:
         rows={"bank_lines": reader.lines, "bank_statements": reader.statement_rows},
         owner_keys=tuple(("bank_account", account) for account in owners),
         warnings=reader.warnings,
+        invalid_dates=reader.invalid_dates,
     )
 
 
@@ -130,11 +134,23 @@ def _soup(text: str) -> BeautifulSoup:
         return BeautifulSoup(text, "html.parser")
 
 
+class _OfxParser(OfxParser):
+    """Dates are read from the tags by this module; the library would drop a transaction
+    whose date no calendar has, so for such a date it reads none."""
+
+    @classmethod
+    def parseOfxDateTime(cls, ofxDateTime: str):  # the library's names
+        try:
+            return super().parseOfxDateTime(ofxDateTime)
+        except ValueError:
+            return None
+
+
 def _library_accounts(text: str, file_name: str) -> list[Account]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ofx = OfxParser.parse(io.BytesIO(text.encode("ascii")), fail_fast=False)
+            ofx = _OfxParser.parse(io.BytesIO(text.encode("ascii")), fail_fast=False)
     except Exception as error:
         # The library reports what it cannot read with whatever exception its code meets.
         raise ParseError(
@@ -159,17 +175,25 @@ def _label(tag: Tag, *parts: str) -> str:
 
 def _ofx_date(record: Record, field: str, text: str | None) -> date | None:
     """The calendar date as written: an OFX date-time is stated in the bank's own zone."""
+    parts = _date_parts(record, field, text)
+    if parts is None:
+        return None
+    found = calendar_date(*parts)
+    if found is None:
+        raise record.error(field, "a calendar date as YYYYMMDD", text)
+    return found
+
+
+def _date_parts(record: Record, field: str, text: str | None) -> tuple[int, int, int] | None:
+    """Year, month and day as printed, not yet checked against the calendar."""
     if text is None:
         return None
     match = _OFX_DATE.fullmatch(text)
-    try:
-        if match is None:
-            raise ValueError(text)
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError as error:
+    if match is None:
         raise record.error(
             field, "a date as YYYYMMDD, optionally followed by the time and [zone]", text
-        ) from error
+        )
+    return int(match.group(1)), int(match.group(2)), int(match.group(3))
 
 
 @dataclass
@@ -177,7 +201,7 @@ class _Transaction:
     tag: Tag
     record: Record
     fitid: str
-    posted_date: date
+    posted_text: str
 
 
 class _StatementReader:
@@ -186,6 +210,7 @@ class _StatementReader:
         self.lines: list[dict] = []
         self.statement_rows: list[dict] = []
         self.warnings: list[str] = []
+        self.invalid_dates: list[InvalidDate] = []
 
     def read(self, tag: Tag, account: Account, number: int) -> None:
         name = tag.name.upper()
@@ -248,10 +273,10 @@ class _StatementReader:
                     "again from loading twice",
                     "nothing",
                 )
-            posted_date = _ofx_date(record, "DTPOSTED", _text(transaction, "dtposted"))
-            if posted_date is None:
+            posted_text = _text(transaction, "dtposted")
+            if _date_parts(record, "DTPOSTED", posted_text) is None:
                 raise record.error("DTPOSTED", "the date the transaction was posted", "nothing")
-            checked.append(_Transaction(transaction, record, fitid, posted_date))
+            checked.append(_Transaction(transaction, record, fitid, posted_text))
             if fitid in by_fitid:
                 self.warnings.append(
                     f"{self.file_name}: FITID {fitid} is given to {by_fitid[fitid].record.label} "
@@ -306,12 +331,20 @@ class _StatementReader:
         record = transaction.record
         signed_amount = Decimal(parsed.amount)
         amount = record.checked_amount("TRNAMT", abs(signed_amount), str(parsed.amount))
-        return {
+        printed = {
+            "booking_date": ("DTPOSTED", transaction.posted_text),
+            "value_date": ("DTAVAIL", _text(transaction.tag, "dtavail")),
+        }
+        parts = {
+            column: _date_parts(record, field, text) for column, (field, text) in printed.items()
+        }
+        row = {
             "record_number": transaction.tag.sourceline,
             **header,
             "entry_reference": transaction.fitid,
-            "booking_date": transaction.posted_date,
-            "value_date": _ofx_date(record, "DTAVAIL", _text(transaction.tag, "dtavail")),
+            **{column: found and calendar_date(*found) for column, found in parts.items()},
+            "date_issue": None,
+            "date_rule": None,
             "direction": "debit" if signed_amount < 0 else "credit",
             "amount": amount,
             "currency": currency,
@@ -323,6 +356,14 @@ class _StatementReader:
             "structured_reference": None,
             "remittance_text": clean(parsed.memo),
         }
+        for column, found in parts.items():
+            if found is not None and row[column] is None:
+                field, text = printed[column]
+                flag(
+                    self.invalid_dates,
+                    InvalidDate(row, (column,), record.label, field, text, *found),
+                )
+        return row
 
 
 def _total(lines: list[dict], direction: str) -> Decimal:

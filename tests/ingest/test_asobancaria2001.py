@@ -22,6 +22,8 @@ def test_each_detail_record_becomes_a_collection_line_with_header_and_batch_fiel
         "collecting_bank_code": "007",
         "bank_account": "00000020098765432",
         "collection_date": date(2026, 5, 14),
+        "date_issue": None,
+        "date_rule": None,
         "service_code": "7709998000017",
         "batch_number": "0001",
         "payment_reference": "10001235",

@@ -25,6 +25,8 @@ def test_a_detail_continued_by_88_records_is_one_line_with_all_its_text(bancousa
         "entry_reference": "BR260514001",
         "booking_date": date(2026, 5, 14),
         "value_date": date(2026, 5, 14),
+        "date_issue": None,
+        "date_rule": None,
         "direction": "credit",
         "amount": Decimal("9000.00"),
         "currency": "USD",

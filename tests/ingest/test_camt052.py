@@ -25,6 +25,8 @@ def test_a_booked_entry_of_an_intraday_report_is_a_booked_line_with_its_local_da
         "entry_reference": "BCOL2026051500001",
         "booking_date": date(2026, 5, 15),
         "value_date": date(2026, 5, 15),
+        "date_issue": None,
+        "date_rule": None,
         "direction": "credit",
         "amount": Decimal("1190000.00"),
         "currency": "COP",

@@ -29,6 +29,8 @@ def test_an_entry_with_one_detail_becomes_one_line_with_payer_reference_and_text
         "entry_reference": "BCOL2026051400001",
         "booking_date": date(2026, 5, 14),
         "value_date": date(2026, 5, 14),
+        "date_issue": None,
+        "date_rule": None,
         "direction": "credit",
         "amount": Decimal("1190000.00"),
         "currency": "COP",

@@ -25,6 +25,8 @@ def test_a_notified_credit_keeps_its_creditor_reference_and_payer(notification):
         "entry_reference": "BCOL2026051500031",
         "booking_date": date(2026, 5, 15),
         "value_date": date(2026, 5, 15),
+        "date_issue": None,
+        "date_rule": None,
         "direction": "credit",
         "amount": Decimal("250000.00"),
         "currency": "COP",

@@ -107,8 +107,6 @@ def test_a_closing_balance_that_does_not_follow_from_the_lines_loads_with_a_warn
 @pytest.mark.parametrize(
     ("file_name", "record", "field", "found"),
     [
-        # The library would quietly read 30 February as the 29th.
-        ("mt940_february_30.sta", "line 11", ":61: value date", "260230"),
         # The library would read 5000 and stop at the letter O.
         ("mt940_amount_with_stray_letter.sta", "line 6", ":60F:", "C260513COP5000O00,00"),
         ("mt940_interim_report_without_balances.sta", "line 1", ":60F:", None),
@@ -194,3 +192,18 @@ def test_a_cp1252_statement_with_typographic_quotes_stays_cp1252(valid_file):
     parsed = mt940.parse(quoted, name)
 
     assert parsed.rows["bank_lines"][1]["remittance_text"] == "“COMISIÓN” MANEJO CUENTA"
+
+
+def test_a_value_date_of_30_february_is_kept_as_text_and_not_read_as_another_day(valid_file):
+    parsed = mt940.parse(*valid_file("mt940_february_30.sta"))
+
+    [line] = [row for row in parsed.rows["bank_lines"] if row["record_number"] == 11]
+    # The entry date 0514 still dates the booking, in the year the value date prints.
+    assert (line["value_date"], line["booking_date"], line["date_issue"]) == (
+        None,
+        date(2026, 5, 14),
+        ":61: value date '260230' is not a calendar date",
+    )
+    assert [(found.record, found.columns) for found in parsed.invalid_dates] == [
+        ("line 11", ("value_date",))
+    ]

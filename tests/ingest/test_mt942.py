@@ -25,6 +25,8 @@ def test_each_statement_line_of_an_interim_report_is_a_booked_line(two_reports):
         "entry_reference": "DAV0515000001",
         "booking_date": date(2026, 5, 15),
         "value_date": date(2026, 5, 15),
+        "date_issue": None,
+        "date_rule": None,
         "direction": "credit",
         "amount": Decimal("1190000.00"),
         "currency": "COP",

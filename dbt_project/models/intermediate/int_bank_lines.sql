@@ -162,6 +162,8 @@ final as (
         entry_reference,
         booking_date,
         value_date,
+        date_issue,
+        date_rule,
         direction,
         entry_amount,
         currency,

@@ -1,7 +1,10 @@
 with
 
+-- An undated payment (its file printed no calendar date and no declared
+-- rule dated it) waits for a controller: it is listed as an exception.
 payments as (
     select * from {{ ref('int_payments') }}
+    where payment_date is not null
 ),
 
 reference_matches as (

@@ -146,6 +146,8 @@ assessed as (
     select
         payments.company_id,
         payments.payment_id,
+        payments.payment_date,
+        payments.date_issue,
         payments.payment_amount,
         payments.currency,
         coalesce(applied.applied_amount, 0)
@@ -200,6 +202,7 @@ classified as (
     select
         *,
         case
+            when payment_date is null then 'undated_payment'
             when suggestion_count > 0 then 'suggestion_awaiting_review'
             when applied_amount > 0 or selected_document_count > 0
                 then 'unapplied_remainder'
@@ -215,6 +218,7 @@ classified as (
             else 'no_reference_no_customer'
         end as reason_code,
         case
+            when payment_date is null then 0
             when suggestion_count > 0 then suggestion_count
             when applied_amount > 0 or selected_document_count > 0
                 then selected_document_count
@@ -233,6 +237,12 @@ explained as (
     select
         *,
         case
+            when payment_date is null
+                then 'The payment has no date: '
+                    || coalesce(date_issue, 'its file gives none')
+                    || ', and no rule declared for the account dated it'
+                    || ' (invalid_dates in config/companies.yml). It is not'
+                    || ' applied until someone dates it.'
             when suggestion_count > 0
                 then 'Awaiting review: '
                     || suggestions

@@ -166,12 +166,16 @@ credit_note_lines as (
 ),
 
 -- cash lands in suspense first; it leaves suspense only when applied to a
--- document, so the suspense balance is the unapplied cash
+-- document, so the suspense balance is the unapplied cash. A payment whose
+-- file printed no calendar date is in the bank all the same: it is posted on
+-- the day its file arrived, and stays in suspense until someone dates it.
 receipts as (
     select
         company_id,
         payment_id as source_id,
-        payment_date as entry_date,
+        coalesce(
+            payment_date, {{ to_local_date('known_at') }}
+        ) as entry_date,
         currency,
         payment_amount,
         case

@@ -220,6 +220,7 @@ final as (
         reconciliations.source_reference,
         reconciliations.bank_account,
         reconciliations.payment_date,
+        reconciliations.date_issue,
         reconciliations.payment_amount,
         reconciliations.currency,
         reconciliations.payer_name,

@@ -18,12 +18,16 @@ receivable_movements as (
     select * from {{ ref('fct_receivable_movements') }}
 ),
 
+-- An undated payment (undated_payment) has no day to count it on until
+-- someone dates it.
 payments as (
     select * from {{ ref('fct_payments') }}
+    where payment_date is not null
 ),
 
 exceptions as (
     select * from {{ ref('fct_payment_exceptions') }}
+    where payment_date is not null
 ),
 
 reminders as (

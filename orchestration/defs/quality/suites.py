@@ -41,6 +41,7 @@ def bank_lines_suite(today: date) -> gx.ExpectationSuite:
             _not_negative("amount"),
             _event_date("booking_date", today),
             _event_date("value_date", today),
+            _printed_dates_are_calendar_dates(),
         ],
     )
 
@@ -53,6 +54,7 @@ def collection_lines_suite(today: date) -> gx.ExpectationSuite:
             _currency(),
             _not_negative("amount"),
             _event_date("collection_date", today),
+            _printed_dates_are_calendar_dates(),
         ],
     )
 
@@ -144,6 +146,12 @@ def _not_negative(column: str, row_condition: Condition | None = None) -> gxe.Ex
     return gxe.ExpectColumnValuesToBeBetween(
         column=column, min_value=0, row_condition=row_condition, severity=CRITICAL
     )
+
+
+def _printed_dates_are_calendar_dates() -> gxe.Expectation:
+    """A line whose file printed a date no calendar has (`date_issue`) is doubtful, even when
+    a rule declared for its account dated it."""
+    return gxe.ExpectColumnValuesToBeNull(column="date_issue", severity=WARNING)
 
 
 def _event_date(column: str, today: date) -> gxe.Expectation:

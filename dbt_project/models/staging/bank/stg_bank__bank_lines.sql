@@ -13,6 +13,8 @@ renamed as (
         entry_reference,
         booking_date,
         value_date,
+        date_issue,
+        date_rule,
         direction,
         amount as entry_amount,
         currency,

@@ -12,6 +12,8 @@ renamed as (
         collecting_bank_code,
         bank_account,
         collection_date,
+        date_issue,
+        date_rule,
         service_code,
         batch_number,
         payment_reference,
