@@ -78,6 +78,33 @@ def test_a_debit_note_reads_requested_totals_and_a_cedula_without_check_digit(va
     ]
 
 
+def test_a_note_naming_its_invoice_by_cufe_alone_loads_without_a_missing_invoice_warning(
+    valid_file,
+):
+    content, name = valid_file("dian_debit_note_andina_NDSE5.xml")
+
+    parsed = dian_ubl.parse(content.replace(b"<cbc:ID>SETT099</cbc:ID>", b"", 1), name)
+
+    (row,) = parsed.rows["invoices"]
+    assert row["related_document_id"] is None
+    assert row["related_document_uuid"].startswith("01d550a2411c62c0")
+    assert not any("names no invoice" in warning for warning in parsed.warnings)
+
+
+def test_a_note_naming_its_invoice_by_neither_number_nor_cufe_warns(valid_file):
+    content, name = valid_file("dian_debit_note_andina_NDSE5.xml")
+    start, end = content.index(b"<cac:BillingReference>"), content.index(b"</cac:BillingReference>")
+
+    parsed = dian_ubl.parse(
+        content[:start] + content[end + len(b"</cac:BillingReference>") :], name
+    )
+
+    assert parsed.warnings[-1] == (
+        "dian_debit_note_andina_NDSE5.xml: DebitNote NDSE5: the note names no invoice in "
+        "BillingReference; it stays unapplied until someone links it"
+    )
+
+
 @pytest.mark.parametrize(
     ("file_name", "record", "field", "found"),
     [
