@@ -292,3 +292,26 @@ def test_the_checks_run_after_landing_and_write_the_data_docs(tmp_path):
     assert evaluations["raw_bank_lines_expectations"].metadata["rows_checked"].value == 2
     assert (tmp_path / "quality" / "index.html").exists()
     assert "raw_invoices" in (tmp_path / "quality" / "index.html").read_text()
+
+
+def test_a_line_whose_file_printed_no_calendar_date_fails_its_check_as_a_warning(tmp_path):
+    flagged = [
+        bank_line(
+            1,
+            booking_date=None,
+            value_date=None,
+            date_issue=":61: value date '260230' is not a calendar date",
+        )
+    ]
+    paths = write_raw_layer(tmp_path, {**CLEAN_ROWS, "bank_lines": flagged})
+
+    bank_lines = check_result(validate_raw_layer(paths, TODAY)["bank_lines"])
+
+    assert (bank_lines.passed, bank_lines.severity) == (False, dg.AssetCheckSeverity.WARN)
+    assert bank_lines.metadata["failed_expectations"].value == {
+        "expect_column_values_to_be_null (date_issue)": {
+            "severity": "warning",
+            "unexpected_count": 1,
+            "unexpected_values": [":61: value date '260230' is not a calendar date"],
+        }
+    }
