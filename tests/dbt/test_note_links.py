@@ -145,6 +145,19 @@ def test_only_linked_credit_notes_reduce_an_invoice_and_each_reduces_its_own(war
     ]
 
 
+def test_the_open_items_of_unlinked_credit_notes_say_why_they_reduced_no_invoice(warehouse):
+    assert warehouse.query(
+        """
+        select document_id, amended_document_id, amendment_link_issue
+        from fct_open_items where document_type <> 'invoice' order by document_id
+        """
+    ) == [
+        ("NC-2", None, "cufe_and_number_disagree"),
+        ("NC-3", None, "cufe_not_found"),
+        ("ND-1", "FEA-1", None),
+    ]
+
+
 def test_the_receivable_account_holds_what_the_open_items_say_with_unlinked_notes_as_credits(
     warehouse,
 ):

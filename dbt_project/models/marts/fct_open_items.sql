@@ -91,6 +91,8 @@ aged as (
         documents.total_amount,
         documents.currency,
         documents.payment_reference,
+        documents.amended_document_id,
+        documents.amendment_link_issue,
         case
             when documents.document_type <> 'credit_note'
                 then
@@ -125,6 +127,8 @@ final as (
         cast(aged.open_amount as decimal(18, 2)) as open_amount,
         aged.currency,
         aged.payment_reference,
+        aged.amended_document_id,
+        aged.amendment_link_issue,
         aged.days_past_due,
         case
             when aged.document_type = 'credit_note' then 'unapplied_credit'
