@@ -249,6 +249,9 @@ class _RowReader:
             "bank_account": account,
             "booking_date": booking_date,
             "value_date": value_date,
+            # The layout's date format refuses a date no calendar has, naming the cell.
+            "date_issue": None,
+            "date_rule": None,
             "direction": direction,
             "amount": amount,
             "currency": self._currency(row),

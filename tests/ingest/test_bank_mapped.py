@@ -73,6 +73,8 @@ def test_a_latin1_export_keeps_its_accents_and_reads_signed_amounts_with_a_decim
         "entry_reference": None,
         "booking_date": date(2026, 5, 15),
         "value_date": None,
+        "date_issue": None,
+        "date_rule": None,
         "direction": "credit",
         "amount": Decimal("2380000.00"),
         "currency": "COP",

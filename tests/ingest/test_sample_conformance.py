@@ -124,11 +124,16 @@ def test_the_camt_sample_with_extra_decimals_loads_and_warns_that_it_does_not_ti
 
 
 @needs_samples
-def test_the_mt940_sample_with_30_february_is_refused_not_bent_to_the_29th():
-    with pytest.raises(ParseError) as raised:
-        parse_file(*read_sample("mt940", "WoLpH__mt940__self-provided_february_30.sta"))
+def test_the_mt940_sample_with_30_february_keeps_the_printed_text_not_bent_to_the_29th():
+    parsed = parse_file(*read_sample("mt940", "WoLpH__mt940__self-provided_february_30.sta"))
 
-    assert raised.value.field == ":61: value date"
+    [line] = parsed.rows["bank_lines"]
+    # The entry date 0301 still dates the booking.
+    assert (line["value_date"], line["booking_date"], line["date_issue"]) == (
+        None,
+        date(2016, 3, 1),
+        ":61: value date '160230' is not a calendar date",
+    )
 
 
 @needs_samples
