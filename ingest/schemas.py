@@ -84,6 +84,9 @@ BANK_LINES = _schema(
     pa.field("end_to_end_id", pa.string()),
     pa.field("structured_reference", pa.string()),
     pa.field("remittance_text", pa.string()),
+    # The bank marks the line as undoing an earlier one (camt RvslInd, MT940 RC/RD); null when
+    # the format cannot say.
+    pa.field("is_reversal", pa.bool_()),
 )
 
 BANK_STATEMENTS = _schema(

@@ -349,6 +349,7 @@ class _BlockReader:
             "currency": currency,
             "status": STATUSES[status_code],
             "bank_transaction_code": self._transaction_code(entry),
+            "is_reversal": self._is_reversal(entry, record),
         }
         entry_reference = tree.text(entry, "AcctSvcrRef")
         entry_text = tree.text(entry, "AddtlNtryInf")
@@ -474,6 +475,8 @@ class _BlockReader:
                 "record_number": len(self.lines) + 1,
                 **entry_fields,
                 "bank_transaction_code": CHARGES_TRANSACTION_CODE,
+                # the bank's fee, never the return of a credit, even on a reversed entry
+                "is_reversal": False,
                 "entry_reference": reference,
                 "direction": "debit",
                 "amount": charges,
@@ -550,6 +553,17 @@ class _BlockReader:
                 if reference:
                     return reference
         return None
+
+    def _is_reversal(self, entry: etree._Element, record: Record) -> bool:
+        """RvslInd true: the entry undoes an earlier one, such as a returned credit."""
+        indicator = self.tree.text(entry, "RvslInd")
+        if indicator is None:
+            return False
+        # an XML Schema boolean
+        return record.one_of("Ntry/RvslInd", indicator, ("true", "false", "1", "0")) in (
+            "true",
+            "1",
+        )
 
     def _transaction_code(self, entry: etree._Element) -> str | None:
         tree = self.tree

@@ -197,6 +197,8 @@ class StatementLine:
     direction: str
     amount: Decimal
     dates: PrintedDates
+    # Marked RC or RD: the line undoes an earlier credit or debit.
+    is_reversal: bool
 
 
 def check_statement_lines(block: Block, file_name: str) -> list[StatementLine]:
@@ -213,7 +215,8 @@ def check_statement_lines(block: Block, file_name: str) -> list[StatementLine]:
             )
         dates = PrintedDates(match.group("value_date"), match.group("entry_date"))
         amount = comma_amount(record, ":61: amount", match.group("amount"))
-        checked.append(StatementLine(number, DIRECTIONS[match.group("mark")], amount, dates))
+        mark = match.group("mark")
+        checked.append(StatementLine(number, DIRECTIONS[mark], amount, dates, mark.startswith("R")))
     return checked
 
 
@@ -340,6 +343,7 @@ def bank_line(
         "end_to_end_id": clean(data.get("end_to_end_reference")),
         "structured_reference": None,
         "remittance_text": " ".join(text for text in texts if text) or None,
+        "is_reversal": statement_line.is_reversal,
     }
     _flag_invalid_dates(row, statement_line, record, invalid_dates)
     return row

@@ -399,6 +399,8 @@ class _Reader:
             # The originator's own reference for the payment, such as a check number.
             "structured_reference": clean(detail.customer_reference),
             "remittance_text": clean(detail.text),
+            # the format has no reversal mark
+            "is_reversal": None,
         }
         self._flag_invalid_dates(row, line_number)
         return row

@@ -258,6 +258,8 @@ class _RowReader:
             "status": "booked",
             **{name: self.text(row, name) for name in TEXT_FIELDS},
             "remittance_text": self.text(row, "remittance_text"),
+            # the format has no reversal mark
+            "is_reversal": None,
         }
 
     def _account(self, row: SheetRow) -> str:

@@ -355,6 +355,8 @@ class _StatementReader:
             "end_to_end_id": None,
             "structured_reference": None,
             "remittance_text": clean(parsed.memo),
+            # the format has no reversal mark
+            "is_reversal": None,
         }
         for column, found in parts.items():
             if found is not None and row[column] is None:

@@ -143,7 +143,9 @@ def collection_row(collected: date, amount: str, return_reason_code: str | None)
     }
 
 
-def bank_row(entry_reference, booked: date, direction, amount, code, end_to_end_id, text) -> dict:
+def bank_row(
+    entry_reference, booked: date, direction, amount, code, end_to_end_id, text, is_reversal=False
+) -> dict:
     return {
         "source_format": "camt053",
         "bank_account": BANK_ACCOUNT,
@@ -161,6 +163,7 @@ def bank_row(entry_reference, booked: date, direction, amount, code, end_to_end_
         "end_to_end_id": end_to_end_id,
         "structured_reference": None,
         "remittance_text": text,
+        "is_reversal": is_reversal,
     }
 
 
@@ -230,9 +233,11 @@ def warehouse(raw_dataset, dbt_build):
             TRANSFER_RETURN_DATE,
             "debit",
             Decimal("75000.00"),
-            "PMNT-RCDT-RRTN",
+            # marked only by the bank's reversal indicator (camt RvslInd, MT940 RC)
+            "PMNT-RCDT-ESCT",
             None,
             "DEVOLUCION E999",
+            is_reversal=True,
         ),
         bank_row(
             "F001",

@@ -39,6 +39,7 @@ def test_a_detail_continued_by_88_records_is_one_line_with_all_its_text(bancousa
         "remittance_text": (
             "PAGO FACTURA FEA-000123, NIT 860034313-7 ORIGINATOR INVERSIONES EL PORVENIR SAS"
         ),
+        "is_reversal": None,
     }
 
 

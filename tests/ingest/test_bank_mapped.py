@@ -85,6 +85,7 @@ def test_a_latin1_export_keeps_its_accents_and_reads_signed_amounts_with_a_decim
         "end_to_end_id": None,
         "structured_reference": None,
         "remittance_text": "ABONO TRANSFERENCIA JOSÉ MARÍA PEÑA FEA-000210",
+        "is_reversal": None,
     }
     assert [(line["direction"], line["amount"], line["entry_reference"]) for line in lines] == [
         ("debit", Decimal("1250000.50"), "0000871"),

@@ -37,6 +37,7 @@ def test_a_booked_entry_of_an_intraday_report_is_a_booked_line_with_its_local_da
         "end_to_end_id": "E2E-20260515-0001",
         "structured_reference": None,
         "remittance_text": "PAGO FACTURA FEA-000140",
+        "is_reversal": False,
     }
 
 

@@ -41,6 +41,7 @@ def test_an_entry_with_one_detail_becomes_one_line_with_payer_reference_and_text
         "end_to_end_id": "E2E-20260514-0001",
         "structured_reference": None,
         "remittance_text": "PAGO FACTURA FEA-000123 NIT 860034313-7",
+        "is_reversal": False,
     }
 
 
@@ -225,3 +226,49 @@ def test_a_statement_whose_batches_lost_their_charges_still_ties(batches_with_ch
 
     assert statement["balances_tie"] is True
     assert not any("does not tie" in warning for warning in batches_with_charges.warnings)
+
+
+def test_an_entry_with_a_reversal_indicator_is_marked_as_a_reversal(valid_file):
+    content, name = valid_file(ANDINA_STATEMENT)
+    reversed_fee = content.replace(
+        b"<CdtDbtInd>DBIT</CdtDbtInd>", b"<CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd>"
+    )
+
+    lines = camt053.parse(reversed_fee, name).rows["bank_lines"]
+
+    assert [(line["entry_reference"], line["is_reversal"]) for line in lines] == [
+        ("BCOL2026051400001", False),
+        ("BCOL2026051400002/1", False),
+        ("BCOL2026051400002/2", False),
+        ("BCOL2026051400003", True),
+        ("BCOL2026051400004", False),
+    ]
+
+
+def test_the_charges_line_of_a_reversed_batch_is_not_itself_a_reversal(valid_file):
+    content, name = valid_file("camt053_v08_batch_with_charges.xml")
+    reversed_batch = content.replace(
+        b"<CdtDbtInd>DBIT</CdtDbtInd>\n        <Sts>",
+        b"<CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd>\n        <Sts>",
+        1,
+    )
+
+    lines = camt053.parse(reversed_batch, name).rows["bank_lines"][3:]
+
+    assert [(line["entry_reference"], line["is_reversal"]) for line in lines] == [
+        ("CHRG-0002/1", True),
+        ("CHRG-0002/2", True),
+        ("CHRG-0002/charges", False),
+    ]
+
+
+def test_a_reversal_indicator_that_is_not_a_boolean_is_refused_naming_the_entry(valid_file):
+    content, name = valid_file(ANDINA_STATEMENT)
+    broken = content.replace(
+        b"<CdtDbtInd>DBIT</CdtDbtInd>", b"<CdtDbtInd>DBIT</CdtDbtInd><RvslInd>YES</RvslInd>"
+    )
+
+    with pytest.raises(
+        ParseError, match=r"Ntry 3 \(line 93\).*Ntry/RvslInd.*true, false, 1, 0.*'YES'"
+    ):
+        camt053.parse(broken, name)

@@ -37,6 +37,7 @@ def test_a_notified_credit_keeps_its_creditor_reference_and_payer(notification):
         "end_to_end_id": "E2E-20260515-0031",
         "structured_reference": "RF71FEA000150",
         "remittance_text": None,
+        "is_reversal": False,
     }
 
 

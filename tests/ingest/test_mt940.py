@@ -207,3 +207,20 @@ def test_a_value_date_of_30_february_is_kept_as_text_and_not_read_as_another_day
     assert [(found.record, found.columns) for found in parsed.invalid_dates] == [
         ("line 11", ("value_date",))
     ]
+
+
+def test_a_reversal_of_a_credit_takes_money_out_and_is_marked_as_a_reversal(valid_file):
+    content, name = valid_file(DAVIVIENDA_STATEMENT)
+    returned = content.replace(b":61:2605140514D25000,5NCHG", b":61:2605140514RC25000,5NRTI")
+
+    parsed = mt940.parse(returned, name)
+
+    assert [
+        (line["direction"], line["amount"], line["is_reversal"])
+        for line in parsed.rows["bank_lines"]
+    ] == [
+        ("credit", Decimal("1190000.00"), False),
+        ("debit", Decimal("25000.50"), True),
+        ("credit", Decimal("300000.00"), False),
+    ]
+    assert parsed.rows["bank_statements"][0]["balances_tie"] is True

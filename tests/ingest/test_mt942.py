@@ -37,6 +37,7 @@ def test_each_statement_line_of_an_interim_report_is_a_booked_line(two_reports):
         "end_to_end_id": None,
         "structured_reference": None,
         "remittance_text": "FERRETERIA EL TORNILLO SAS CTA 0099887766 PAGO FACTURA FEA-000140",
+        "is_reversal": False,
     }
 
 

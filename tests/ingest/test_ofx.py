@@ -43,6 +43,7 @@ def test_an_sgml_transaction_becomes_a_line_keyed_by_its_fitid(sgml):
         "end_to_end_id": None,
         "structured_reference": None,
         "remittance_text": "PAGO FACTURA FEA-000123",
+        "is_reversal": None,
     }
 
 

@@ -176,6 +176,7 @@ final as (
         end_to_end_id,
         structured_reference,
         remittance_text,
+        is_reversal,
         upper(concat_ws(
             ' ',
             structured_reference,

@@ -270,11 +270,13 @@ collection_return_events as (
 ),
 
 -- A booked debit gives back an earlier credit when the bank marks it as a
--- return or reversal, or when it carries the credit's end-to-end id.
+-- reversal (camt RvslInd, MT940 RC) or a return, or when it carries the
+-- credit's end-to-end id.
 bank_debits as (
     select
         *,
-        coalesce(
+        is_reversal
+        or coalesce(
             split_part(bank_transaction_code, '-', 3) in (
                 {%- for code in return_codes %}
                     '{{ code }}'{% if not loop.last %},{% endif %}

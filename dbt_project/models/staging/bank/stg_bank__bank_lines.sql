@@ -25,6 +25,7 @@ renamed as (
         end_to_end_id,
         structured_reference,
         remittance_text,
+        coalesce(is_reversal, false) as is_reversal,
         file_id,
         record_number,
         arrived_at
