@@ -4,7 +4,10 @@
 -- (two downloads described it differently, so they did not merge) or was
 -- reported by an earlier download and not by this one. A controller should
 -- compare the export with the kept lines of those days.
-{{ config(severity='warn') }}
+{{ config(
+    severity='warn',
+    meta={'dagster': {'ref': {'name': 'int_bank_lines'}}},
+) }}
 
 with
 
