@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ingest.config import PROJECT_ROOT
 from ingest.errors import ParseError
 from ingest.gateway_layouts import normalised
@@ -28,6 +26,7 @@ from ingest.invoice_layouts import (
     SNIFF_BYTES,
     XLSX,
     ZIP_MAGIC,
+    layout_entries,
     reads_back_a_date,
     xlsx_rows_head,
 )
@@ -179,11 +178,7 @@ def matching_header(content: bytes, layout: BankLayout) -> list[str] | None:
 @lru_cache(maxsize=4)
 def _load(path: str, modified_ns: int) -> tuple[BankLayout, ...]:
     """Read once per version of the file: detection asks for every file in the inbox."""
-    with open(path, encoding="utf-8") as handle:
-        document = yaml.safe_load(handle) or {}
-    entries = document.get("layouts") or []
-    if not isinstance(entries, list):
-        raise ParseError(path, "layouts", "layouts", "a list of layouts", type(entries).__name__)
+    entries = layout_entries(path)
     return tuple(_layout(path, number, entry) for number, entry in enumerate(entries, start=1))
 
 

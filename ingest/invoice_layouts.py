@@ -153,14 +153,20 @@ def xlsx_rows_head(content: bytes, sheet_name: str | None, row_count: int) -> li
         workbook.close()
 
 
-@lru_cache(maxsize=4)
-def _load(path: str, modified_ns: int) -> tuple[InvoiceLayout, ...]:
-    """Read once per version of the file: detection asks for every file in the inbox."""
+def layout_entries(path: str) -> list[dict]:
+    """The `layouts` list of a layout file, refused when it is not a list."""
     with open(path, encoding="utf-8") as handle:
         document = yaml.safe_load(handle) or {}
     entries = document.get("layouts") or []
     if not isinstance(entries, list):
         raise ParseError(path, "layouts", "layouts", "a list of layouts", type(entries).__name__)
+    return entries
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, modified_ns: int) -> tuple[InvoiceLayout, ...]:
+    """Read once per version of the file: detection asks for every file in the inbox."""
+    entries = layout_entries(path)
     return tuple(_layout(path, number, entry) for number, entry in enumerate(entries, start=1))
 
 
